@@ -1,0 +1,131 @@
+"""Mechanical checks of annotated spans against the annotation spec.
+
+The export parser (``labelstudio.export``) already enforces what makes a span
+unusable (offsets, text match, overlap, unknown label). This module adds the
+spec's *style* rules that a machine can check: no surrounding whitespace or
+punctuation, no leading determiner, no span cutting a word; and the corpus-level
+report (label statistics, the same string labelled differently).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .schema import LABELS, Document, Span
+
+# Punctuation that may end a span because it belongs to the name ("S.A.", "1.500" never ends with '.').
+_EDGE_PUNCT = set("«»\"“”‘’'.,;:!?()[]{}-–—/…")
+
+# Determiners the spec keeps out of spans. COUNT spans may start with "un/une/des/au..."
+# because they belong to the number ("une trentaine", "des dizaines", "au moins 14").
+_DETERMINERS = ("le", "la", "les", "l'", "l’", "des", "du", "de", "d'", "d’", "au", "aux", "un", "une",
+                "ce", "cet", "cette", "ces", "son", "sa", "ses", "leur", "leurs")
+_COUNT_OPENERS = ("un", "une", "des", "de", "d'", "d’", "du", "au", "aux")
+
+# Toponyms whose article is part of the conventional name (data/guidelines.md lists them).
+PLACE_NAMES_WITH_ARTICLE = frozenset({
+    "Le Caire", "La Mecque", "La Haye", "Le Cap", "La Paz", "Le Havre", "Les Cayes", "La Havane",
+    "La Nouvelle-Orléans", "Le Mans", "La Réunion", "La Goulette", "Las Vegas", "Los Angeles",
+    "La Rochelle", "Le Bourget",
+})
+# Named organisations and persons whose article is part of the name.
+ACTOR_NAMES_WITH_ARTICLE = frozenset({"La Repubblica", "Le Monde", "Le Figaro", "Le Parisien", "La Croix",
+                                       "Les Échos", "L'Express", "L’Express", "Le Point", "La Tribune",
+                                       "Le Temps", "La Libre Belgique", "Le Soir", "L'Orient-Le Jour",
+                                       "L’Orient-Le Jour", "Le Journal du Dimanche"})
+
+
+@dataclass(frozen=True)
+class SpanIssue:
+    """One rule a span breaks; ``where`` names the document and the span."""
+
+    doc_id: str
+    span: Span
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.doc_id} [{self.span.start}:{self.span.end}] {self.span.label} {self.span.text!r}: {self.rule}"
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"[^\s'’]+['’]?", text)
+    return match.group(0).lower() if match else ""
+
+
+def span_issues(doc: Document) -> list[SpanIssue]:
+    """Style rules of the spec that ``doc``'s spans break (empty list when clean)."""
+    issues = []
+    text = doc.text
+    for span in doc.spans:
+        def flag(rule: str) -> None:
+            issues.append(SpanIssue(doc.id, span, rule))
+
+        s = span.text
+        if not s or s != s.strip():
+            flag("starts or ends with whitespace")
+            continue
+        if s[0] in _EDGE_PUNCT and not (span.label == "COUNT" and s[0] in "-"):
+            flag(f"starts with punctuation {s[0]!r}")
+        if s[-1] in _EDGE_PUNCT and not re.search(r"\b[A-Z]\.$", s):
+            flag(f"ends with punctuation {s[-1]!r}")
+        if span.start > 0 and text[span.start - 1].isalnum():
+            flag(f"cuts a word: preceded by {text[span.start - 1]!r}")
+        if span.end < len(text) and text[span.end].isalnum():
+            flag(f"cuts a word: followed by {text[span.end]!r}")
+        if "\n" in s:
+            flag("crosses a line break")
+        first = _first_word(s)
+        allowed = _COUNT_OPENERS if span.label == "COUNT" else ()
+        exempt = (span.label == "LOCATION" and s in PLACE_NAMES_WITH_ARTICLE) or (
+            span.label == "ACTOR" and s in ACTOR_NAMES_WITH_ARTICLE)
+        if first in _DETERMINERS and first not in allowed and not exempt and len(s) > len(first):
+            flag(f"starts with the determiner {first!r}")
+        if span.label not in LABELS:
+            flag(f"unknown label {span.label!r}")
+    return issues
+
+
+def normalise_surface(text: str) -> str:
+    """Case-, accent- and space-insensitive key for comparing surface strings."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().split())
+
+
+def label_conflicts(docs: Iterable[Document], min_count: int = 1) -> dict[str, Counter]:
+    """Surface strings annotated with more than one label across ``docs``.
+
+    Some are legitimate (metonymy: ``Moscou`` is ACTOR or LOCATION by context), so this
+    is a report for a person to read, not an error.
+    """
+    by_surface: dict[str, Counter] = defaultdict(Counter)
+    for doc in docs:
+        for span in doc.spans:
+            by_surface[normalise_surface(span.text)][span.label] += 1
+    return {s: c for s, c in sorted(by_surface.items()) if len(c) > 1 and sum(c.values()) >= min_count}
+
+
+def label_statistics(splits: dict[str, Sequence[Document]], labels: Sequence[str] = LABELS) -> str:
+    """A fixed-width table of documents, words and spans per label for each split."""
+    header = f"{'split':<10}{'docs':>7}{'words':>9}" + "".join(f"{label:>10}" for label in labels) + f"{'spans':>9}"
+    rows = [header, "-" * len(header)]
+    totals = Counter()
+    for name, docs in splits.items():
+        counts = Counter(span.label for doc in docs for span in doc.spans)
+        words = sum(len(doc.text.split()) for doc in docs)
+        spans = sum(counts.values())
+        totals.update(counts)
+        totals["__docs"] += len(docs)
+        totals["__words"] += words
+        rows.append(f"{name:<10}{len(docs):>7}{words:>9}" + "".join(f"{counts[label]:>10}" for label in labels)
+                    + f"{spans:>9}")
+    if len(splits) > 1:
+        rows.append("-" * len(header))
+        rows.append(f"{'total':<10}{totals['__docs']:>7}{totals['__words']:>9}"
+                    + "".join(f"{totals[label]:>10}" for label in labels)
+                    + f"{sum(totals[label] for label in labels):>9}")
+    return "\n".join(rows)
