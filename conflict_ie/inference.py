@@ -1,0 +1,144 @@
+"""The extractor: a token-classification model + tokenizer -> entities with character offsets.
+
+Long texts are cut into overlapping token windows (``alignment.windows``); each token's
+prediction is taken from the one window that owns it, so nothing is lost or doubled.
+Windows of all texts in a call are batched together, sorted by length, padded per batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence, overload
+
+from .alignment import TokenizedText, add_special_tokens, tags_to_spans, tokenize, windows
+from .schema import Entity
+
+logger = logging.getLogger("conflict_ie")
+
+CONFIG_KEY = "conflict_ie"
+"""Key of the model config holding conflict-ie's inference settings (max_length, stride)."""
+
+
+@dataclass(frozen=True)
+class TaggedText:
+    """The model's raw reading of one text: a tag and its probability per content token."""
+
+    tokens: TokenizedText
+    tags: tuple[str | None, ...]
+    scores: tuple[float, ...]
+
+    def entities(self) -> list[Entity]:
+        return [Entity(span.start, span.end, span.text, span.label, round(score, 4))
+                for span, score in tags_to_spans(self.tokens, self.tags, self.scores)]
+
+
+class ConflictExtractor:
+    """Extract ACTOR, WEAPON, LOCATION and COUNT entities from French text.
+
+    >>> model = ConflictExtractor.from_pretrained("models/offline")  # doctest: +SKIP
+    >>> model.predict("Daech a frappé Raqqa avec trois drones.")  # doctest: +SKIP
+    [Entity(start=0, end=5, text='Daech', label='ACTOR', score=0.98), ...]
+    """
+
+    def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
+                 device: str | None = None):
+        import torch
+
+        if not getattr(tokenizer, "is_fast", False):
+            raise TypeError("ConflictExtractor needs a fast tokenizer (character offsets come from it)")
+        settings = getattr(model.config, CONFIG_KEY, None) or {}
+        limit = getattr(model.config, "max_position_embeddings", 514) - 2
+        self.max_length = min(max_length or settings.get("max_length") or limit, limit)
+        self.stride = stride if stride is not None else settings.get("stride", self.max_length // 4)
+        if not 0 <= self.stride < self.max_length - 2:
+            raise ValueError(f"stride must be in [0, max_length - 2 = {self.max_length - 2}), got {self.stride}")
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.id2label = {int(i): label for i, label in model.config.id2label.items()}
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str | Path, device: str | None = None, **kwargs) -> "ConflictExtractor":
+        """Load a model dir saved by conflict-ie (or any token-classification model) from disk or the hub.
+
+        Weights load from safetensors only; remote code is never trusted.
+        """
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        path = Path(name_or_path)
+        if path.is_dir():
+            if not any(path.glob("*.safetensors")):
+                pickles = sorted(p.name for p in path.glob("*.bin")) + sorted(p.name for p in path.glob("*.pt"))
+                found = f" (found only {', '.join(pickles)}: pickle checkpoints are refused)" if pickles else ""
+                raise ValueError(f"{path} holds no model.safetensors{found}; "
+                                 "re-save the model with save_pretrained(..., safe_serialization=True)")
+        model = AutoModelForTokenClassification.from_pretrained(str(name_or_path), use_safetensors=True,
+                                                                trust_remote_code=False)
+        tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), trust_remote_code=False)
+        return cls(model, tokenizer, device=device, **kwargs)
+
+    @overload
+    def predict(self, texts: str, batch_size: int = ...) -> list[Entity]: ...
+
+    @overload
+    def predict(self, texts: Sequence[str], batch_size: int = ...) -> list[list[Entity]]: ...
+
+    def predict(self, texts, batch_size: int = 16):
+        """Entities of one string (-> list[Entity]) or of a list of strings (-> list[list[Entity]])."""
+        if isinstance(texts, str):
+            return self.tag([texts], batch_size)[0].entities()
+        if isinstance(texts, (list, tuple)):
+            return [tagged.entities() for tagged in self.tag(texts, batch_size)]
+        raise TypeError(f"predict() takes a str or a list of str, got {type(texts).__name__}")
+
+    def tag(self, texts: Sequence[str], batch_size: int = 16) -> list[TaggedText]:
+        """The raw per-token tags and probabilities (what evaluation scores in seqeval)."""
+        import torch
+
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{i}] is a {type(text).__name__}, expected str")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        tokenized = [tokenize(text, self.tokenizer) for text in texts]
+        tags: list[list[str | None]] = [[None] * len(t) for t in tokenized]
+        scores: list[list[float]] = [[0.0] * len(t) for t in tokenized]
+        jobs = [(doc, w) for doc, t in enumerate(tokenized) for w in windows(len(t), self.max_length - 2, self.stride)
+                if len(t)]
+        jobs.sort(key=lambda job: job[1].end - job[1].start, reverse=True)
+        pad_id = self.tokenizer.pad_token_id or 0
+        with torch.inference_mode():
+            for first in range(0, len(jobs), batch_size):
+                batch = jobs[first:first + batch_size]
+                inputs = [add_special_tokens(tokenized[doc].input_ids[w.start:w.end], self.tokenizer)
+                          for doc, w in batch]
+                width = max(map(len, inputs))
+                ids = torch.full((len(inputs), width), pad_id, dtype=torch.long)
+                mask = torch.zeros((len(inputs), width), dtype=torch.long)
+                for row, seq in enumerate(inputs):
+                    ids[row, :len(seq)] = torch.tensor(seq)
+                    mask[row, :len(seq)] = 1
+                logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+                probs, best = logits.float().softmax(-1).max(-1)
+                probs, best = probs.cpu().tolist(), best.cpu().tolist()
+                for row, (doc, w) in enumerate(batch):
+                    for token in range(w.own_start, w.own_end):
+                        position = token - w.start + 1  # +1 for <s>
+                        if tokenized[doc].word_starts[token]:
+                            tags[doc][token] = self.id2label[best[row][position]]
+                        scores[doc][token] = probs[row][position]
+        return [TaggedText(t, tuple(tg), tuple(sc)) for t, tg, sc in zip(tokenized, tags, scores)]
+
+
+@functools.lru_cache(maxsize=4)
+def load(name_or_path: str | Path = "models/offline", device: str | None = None) -> ConflictExtractor:
+    """Load an extractor (cached: loading the same path twice returns the same object)."""
+    return ConflictExtractor.from_pretrained(name_or_path, device=device)
+
+
+def predict(texts, model: str | Path = "models/offline", batch_size: int = 16):
+    """Convenience: ``load(model).predict(texts)``, loading each model once per process."""
+    return load(str(model)).predict(texts, batch_size=batch_size)

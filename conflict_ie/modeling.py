@@ -1,0 +1,86 @@
+"""Building the model and tokenizer: from the hub/a local dir, or a new CamemBERT built offline.
+
+The offline path learns a SentencePiece (unigram) tokenizer from bundled text with the
+`tokenizers` library and sizes a ``CamembertConfig`` for the job, so a machine with no
+model hub still trains a real CamemBERT-architecture model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from .schema import bio_tags
+
+logger = logging.getLogger("conflict_ie")
+
+SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+
+
+def iter_texts(path: str | Path) -> Iterator[str]:
+    """Raw texts from a Label Studio export, a POPCORN-style JSON file or a plain text file."""
+    path = Path(path)
+    if path.suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data.values() if isinstance(data, dict) else data
+        for item in items:
+            if isinstance(item, dict):
+                text = (item.get("data") or {}).get("text") if "data" in item else item.get("text")
+                if isinstance(text, str) and text.strip():
+                    yield text
+    else:
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            if paragraph.strip():
+                yield paragraph.strip()
+
+
+def train_tokenizer(texts: Iterable[str], vocab_size: int, model_max_length: int = 512):
+    """A CamemBERT tokenizer (SentencePiece unigram, same special tokens) learned from ``texts``."""
+    from tokenizers import SentencePieceUnigramTokenizer, pre_tokenizers
+    from transformers import CamembertTokenizer
+
+    texts = list(texts)
+    if not texts:
+        raise ValueError("no text to learn the tokenizer from")
+    sp = SentencePieceUnigramTokenizer()
+    # Learn no piece that glues punctuation to letters ("’É"): span boundaries fall between them.
+    sp._tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Metaspace(), pre_tokenizers.Punctuation()])
+    sp.train_from_iterator(texts, vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, unk_token="<unk>",
+                           show_progress=False)
+    tokenizer = CamembertTokenizer(tokenizer_object=sp._tokenizer, model_max_length=model_max_length)
+    logger.info("learned a %d-piece tokenizer from %d texts", len(tokenizer), len(texts))
+    return tokenizer
+
+
+def label_maps(labels: Sequence[str]) -> tuple[dict[int, str], dict[str, int]]:
+    tags = bio_tags(labels)
+    return dict(enumerate(tags)), {tag: i for i, tag in enumerate(tags)}
+
+
+def build_model(model_config, labels: Sequence[str], max_length: int):
+    """(model, tokenizer) for training, from ``model_config`` (a :class:`~conflict_ie.config.ModelConfig`)."""
+    from transformers import (AutoModelForTokenClassification, AutoTokenizer, CamembertConfig,
+                              CamembertForTokenClassification)
+
+    id2label, label2id = label_maps(labels)
+    if model_config.name_or_path:
+        tokenizer = AutoTokenizer.from_pretrained(model_config.name_or_path)
+        if not tokenizer.is_fast:
+            raise ValueError(f"{model_config.name_or_path}: a fast tokenizer is needed for character offsets")
+        model = AutoModelForTokenClassification.from_pretrained(
+            model_config.name_or_path, num_labels=len(id2label), id2label=id2label, label2id=label2id,
+            ignore_mismatched_sizes=True, use_safetensors=True)
+        return model, tokenizer
+    scratch = model_config.scratch
+    texts = [text for path in scratch.tokenizer_texts for text in iter_texts(path)]
+    tokenizer = train_tokenizer(texts, scratch.vocab_size, model_max_length=max_length)
+    config = CamembertConfig(
+        vocab_size=len(tokenizer), hidden_size=scratch.hidden_size, num_hidden_layers=scratch.num_hidden_layers,
+        num_attention_heads=scratch.num_attention_heads, intermediate_size=scratch.intermediate_size,
+        max_position_embeddings=scratch.max_position_embeddings, hidden_dropout_prob=scratch.hidden_dropout_prob,
+        attention_probs_dropout_prob=scratch.attention_probs_dropout_prob,
+        pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        id2label=id2label, label2id=label2id)
+    return CamembertForTokenClassification(config), tokenizer

@@ -1,0 +1,208 @@
+"""Training: documents -> windowed BIO features -> a thin ``transformers.Trainer`` -> a model dir.
+
+The Trainer does the loop, the checkpoints, multi-GPU through ``accelerate launch``, and
+keeps the best epoch on the dev split; conflict-ie adds document-level seqeval scores to
+every evaluation and writes a complete Hugging Face model dir at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import yaml
+
+from .alignment import IGNORE_INDEX, add_special_tokens, misaligned_spans, spans_to_tags, tokenize, windows
+from .config import TrainConfig
+from .evaluation import EvaluationReport, evaluate
+from .inference import CONFIG_KEY, ConflictExtractor
+from .labelstudio.export import read_export
+from .labelstudio.label_config import LabelConfig
+from .modelcard import write_model_card
+from .schema import Document
+
+logger = logging.getLogger("conflict_ie")
+
+
+def build_features(documents: Sequence[Document], tokenizer, label2id: dict[str, int], max_length: int,
+                   stride: int, label_all_tokens: bool = False) -> list[dict]:
+    """One feature (input_ids, attention_mask, labels) per window of each document."""
+    features, misaligned = [], []
+    for doc in documents:
+        tokens = tokenize(doc.text, tokenizer)
+        misaligned += [(doc.id, s) for s in misaligned_spans(tokens, doc.spans)]
+        tags = spans_to_tags(tokens, doc.spans, label_all_tokens=label_all_tokens)
+        label_ids = [IGNORE_INDEX if t is None else label2id[t] for t in tags]
+        for w in windows(len(tokens), max_length - 2, stride):
+            ids = add_special_tokens(tokens.input_ids[w.start:w.end], tokenizer)
+            features.append({"input_ids": ids, "attention_mask": [1] * len(ids),
+                             "labels": [IGNORE_INDEX, *label_ids[w.start:w.end], IGNORE_INDEX]})
+    if misaligned:
+        examples = "; ".join(f"{doc_id} {s.label} {s.text!r}" for doc_id, s in misaligned[:5])
+        logger.warning("%d gold spans do not start/end on a word boundary of this tokenizer and are widened to "
+                       "whole words in training (e.g. %s)", len(misaligned), examples)
+    return features
+
+
+@dataclass
+class TrainResult:
+    output_dir: Path
+    dev: EvaluationReport | None
+    test: EvaluationReport | None
+    train_seconds: float
+
+
+def _make_trainer_class():
+    from transformers import Trainer, TrainerCallback
+
+    class EpochTable(TrainerCallback):
+        """A fixed-width row per evaluation, like spaCy's training table."""
+
+        def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+            if not metrics or "eval_f1" not in metrics:
+                return
+            losses = [h["loss"] for h in state.log_history if "loss" in h]
+            if state.global_step and len([h for h in state.log_history if "eval_f1" in h]) <= 1:
+                logger.info("%6s %7s %9s %9s %7s %7s %7s %9s", "epoch", "step", "loss", "dev_loss", "f1", "p", "r",
+                            "f1_dflt")
+            logger.info("%6.1f %7d %9.4f %9.4f %7.4f %7.4f %7.4f %9.4f", metrics.get("epoch", state.epoch or 0),
+                        state.global_step, losses[-1] if losses else float("nan"), metrics.get("eval_loss", float("nan")),
+                        metrics["eval_f1"], metrics["eval_precision"], metrics["eval_recall"], metrics["eval_f1_default"])
+
+    class ConflictTrainer(Trainer):
+        """A Trainer whose every evaluation also scores whole dev documents with seqeval."""
+
+        def __init__(self, *args, eval_documents: Sequence[Document] = (), max_length: int = 256, stride: int = 64,
+                     **kwargs):
+            super().__init__(*args, **kwargs)
+            self.eval_documents = list(eval_documents)
+            self.window_max_length, self.window_stride = max_length, stride
+            self.add_callback(EpochTable())
+
+        def evaluation_loop(self, dataloader, description, prediction_loss_only=None, ignore_keys=None,
+                            metric_key_prefix="eval"):
+            output = super().evaluation_loop(dataloader, description, prediction_loss_only, ignore_keys,
+                                             metric_key_prefix)
+            if self.eval_documents:
+                extractor = ConflictExtractor(self.model, self.processing_class, self.window_max_length,
+                                              self.window_stride, device=str(self.args.device))
+                summary = evaluate(extractor, self.eval_documents, self.args.per_device_eval_batch_size).summary()
+                output.metrics.update({f"{metric_key_prefix}_{k}": v for k, v in summary.items()})
+            return output
+
+    return ConflictTrainer
+
+
+def load_split(path: str | None, config: TrainConfig, label_config: LabelConfig) -> list[Document]:
+    if path is None:
+        return []
+    report = read_export(path, label_config, skip_invalid=config.data.skip_invalid)
+    logger.info("%s: %s", path, report.summary())
+    return report.documents
+
+
+def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
+          train_documents: Sequence[Document] | None = None) -> TrainResult:
+    """Train a model from ``config`` and save it to ``output_dir`` (a Hugging Face model dir)."""
+    import torch
+    from datasets import Dataset
+    from transformers import DataCollatorForTokenClassification, TrainingArguments, set_seed
+
+    from .modeling import build_model
+
+    t = config.training
+    output_dir = Path(output_dir)
+    checkpoint_dir = output_dir.parent / f"{output_dir.name}.checkpoints"
+    set_seed(t.seed)
+    label_config = LabelConfig.from_xml(config.data.label_config) if config.data.label_config else LabelConfig()
+    if train_documents is None:
+        train_documents = load_split(config.data.train, config, label_config)
+        for extra in config.data.extra_train:
+            train_documents += load_split(extra, config, label_config)
+    dev_documents = load_split(config.data.dev, config, label_config)
+    test_documents = load_split(config.data.test, config, label_config)
+    if not train_documents:
+        raise ValueError("no training documents: the training export has no usable annotated task")
+
+    model, tokenizer = build_model(config.model, label_config.labels, t.max_length)
+    setattr(model.config, CONFIG_KEY, {"max_length": t.max_length, "stride": t.stride,
+                                       "labels": list(label_config.labels)})
+    label2id = {label: int(i) for label, i in model.config.label2id.items()}
+    train_features = build_features(train_documents, tokenizer, label2id, t.max_length, t.stride, t.label_all_tokens)
+    dev_features = build_features(dev_documents, tokenizer, label2id, t.max_length, t.stride, t.label_all_tokens)
+    logger.info("training on %d documents (%d windows), evaluating on %d dev documents", len(train_documents),
+                len(train_features), len(dev_documents))
+
+    has_dev = bool(dev_documents)
+    args = TrainingArguments(
+        output_dir=str(checkpoint_dir), num_train_epochs=t.epochs, learning_rate=t.learning_rate,
+        per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.eval_batch_size,
+        weight_decay=t.weight_decay, warmup_steps=t.warmup_ratio, lr_scheduler_type=t.lr_scheduler_type,
+        seed=t.seed, data_seed=t.seed, eval_strategy="epoch" if has_dev else "no",
+        save_strategy="epoch", save_total_limit=t.save_total_limit, load_best_model_at_end=has_dev,
+        metric_for_best_model="f1" if has_dev else None, greater_is_better=True,
+        logging_steps=t.logging_steps, report_to=[], train_sampling_strategy="group_by_length", dataloader_num_workers=0,
+        disable_tqdm=False, dataloader_pin_memory=torch.cuda.is_available())
+    trainer = _make_trainer_class()(
+        model=model, args=args, train_dataset=Dataset.from_list(train_features),
+        eval_dataset=Dataset.from_list(dev_features) if has_dev else None,
+        data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer,
+        eval_documents=dev_documents, max_length=t.max_length, stride=t.stride)
+    started = time.perf_counter()
+    has_checkpoint = resume and any(checkpoint_dir.glob("checkpoint-*"))
+    if resume and not has_checkpoint:
+        logger.warning("--resume: no checkpoint in %s, starting from scratch", checkpoint_dir)
+    trainer.train(resume_from_checkpoint=True if has_checkpoint else None)
+    train_seconds = time.perf_counter() - started
+
+    model = trainer.model
+    extractor = ConflictExtractor(model, tokenizer, t.max_length, t.stride, device=str(trainer.args.device))
+    dev_report = evaluate(extractor, dev_documents) if dev_documents else None
+    test_report = evaluate(extractor, test_documents) if test_documents else None
+    save_model_dir(output_dir, model, tokenizer, config, trainer.state.log_history, dev_report, test_report,
+                   train_seconds, n_train=len(train_documents))
+    if trainer.is_world_process_zero():
+        shutil.rmtree(checkpoint_dir, ignore_errors=True)
+    return TrainResult(output_dir, dev_report, test_report, train_seconds)
+
+
+def save_model_dir(output_dir: Path, model, tokenizer, config: TrainConfig, history: list[dict],
+                   dev: EvaluationReport | None, test: EvaluationReport | None, train_seconds: float,
+                   n_train: int) -> None:
+    """Write the whole model dir beside, then swap it in: a crash never leaves a half-written one."""
+    from . import plots
+
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=output_dir.parent, prefix=f".{output_dir.name}.tmp-"))
+    try:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        (tmp / "training_config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False,
+                                                                 allow_unicode=True), encoding="utf-8")
+        metrics = {"train_seconds": round(train_seconds, 1), "train_documents": n_train,
+                   "dev": dev.to_dict() if dev else None, "test": test.to_dict() if test else None,
+                   "log_history": history}
+        (tmp / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+        plots.learning_curve(history, tmp / "learning_curve.png")
+        if dev:
+            plots.confusion_matrix(dev.confusion, tmp / "confusion_matrix.png", "dev split, word-level")
+        write_model_card(tmp, config, getattr(model.config, CONFIG_KEY)["labels"], dev, test, train_seconds, n_train)
+        old = None
+        if output_dir.exists():
+            old = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
+            os.replace(output_dir, old)
+        os.replace(tmp, output_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    logger.info("saved the model to %s", output_dir)
+
