@@ -25,6 +25,8 @@ _DECIMAL_SCALE = re.compile(rf"^(\d+(?:[.,]\d+)?)[{_SPACES}]+(millions?|milliard
 
 
 def _words_to_int(words: list[str]) -> int | None:
+    if not words or words[0] == "et" or words[-1] == "et":
+        return None  # "et" only joins number words ("vingt et un")
     total, current = 0, 0
     seen = False
     for word in words:
@@ -62,7 +64,6 @@ def parse_number(text: str) -> int | None:
         value = float(match.group(1).replace(",", "."))
         return round(value * _SCALES[match.group(2)])
     words = re.split(rf"[{_SPACES}\-]+", text)
-    if len(words) > 1 and _DIGITS.match(words[0]) and all(w in _SCALES for w in words[1:]):
-        return _words_to_int([str(int(words[0]))] and ["un"] + words[1:]) * int(words[0]) if False else \
-            int(words[0]) * _words_to_int(["un", *words[1:]])
+    if len(words) > 1 and words[0].isdigit() and all(w in _SCALES for w in words[1:]):
+        return int(words[0]) * _words_to_int(["un", *words[1:]])  # "12 millions"
     return _words_to_int(words)
