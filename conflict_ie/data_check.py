@@ -80,8 +80,7 @@ def span_issues(doc: Document) -> list[SpanIssue]:
             flag("crosses a line break")
         first = _first_word(s)
         allowed = _COUNT_OPENERS if span.label == "COUNT" else ()
-        exempt = (span.label == "LOCATION" and s in PLACE_NAMES_WITH_ARTICLE) or (
-            span.label == "ACTOR" and s in ACTOR_NAMES_WITH_ARTICLE)
+        exempt = s in PLACE_NAMES_WITH_ARTICLE or (span.label == "ACTOR" and s in ACTOR_NAMES_WITH_ARTICLE)
         if first in _DETERMINERS and first not in allowed and not exempt and len(s) > len(first):
             flag(f"starts with the determiner {first!r}")
         if span.label not in LABELS:
@@ -107,6 +106,28 @@ def label_conflicts(docs: Iterable[Document], min_count: int = 1) -> dict[str, C
         for span in doc.spans:
             by_surface[normalise_surface(span.text)][span.label] += 1
     return {s: c for s, c in sorted(by_surface.items()) if len(c) > 1 and sum(c.values()) >= min_count}
+
+
+def unlabelled_occurrences(docs: Sequence[Document], min_labelled: int = 2) -> dict[str, list[tuple[str, int]]]:
+    """Occurrences, outside any span, of strings annotated at least ``min_labelled`` times elsewhere.
+
+    A name annotated in one document and left bare in another is the commonest
+    annotation slip; some are legitimate (``Facebook`` in a share button), so this too
+    is a list to review.
+    """
+    labelled: Counter = Counter(span.text for doc in docs for span in doc.spans if len(span.text) > 2)
+    names = sorted((t for t, n in labelled.items() if n >= min_labelled and (t[0].isupper() or t[0].isdigit())),
+                   key=len, reverse=True)
+    if not names:
+        return {}
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    found: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for doc in docs:
+        covered = [(span.start, span.end) for span in doc.spans]
+        for match in pattern.finditer(doc.text):
+            if not any(a <= match.start() < b or a < match.end() <= b for a, b in covered):
+                found[match.group(0)].append((doc.id, match.start()))
+    return dict(sorted(found.items(), key=lambda kv: -len(kv[1])))
 
 
 def label_statistics(splits: dict[str, Sequence[Document]], labels: Sequence[str] = LABELS) -> str:

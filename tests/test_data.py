@@ -59,3 +59,12 @@ def test_label_conflicts_lists_metonymy():
     docs = [Document("a", "Moscou", (Span(0, 6, "ACTOR", "Moscou"),)),
             Document("b", "moscou", (Span(0, 6, "LOCATION", "moscou"),))]
     assert dict(label_conflicts(docs)["moscou"]) == {"ACTOR": 1, "LOCATION": 1}
+
+
+def test_unlabelled_occurrences_find_a_name_left_bare():
+    from conflict_ie.data_check import unlabelled_occurrences
+
+    docs = [Document("a", "Bamako et Gao", (Span(0, 6, "LOCATION", "Bamako"), Span(10, 13, "LOCATION", "Gao"))),
+            Document("b", "Vers Bamako.", (Span(5, 11, "LOCATION", "Bamako"),)),
+            Document("c", "Bamako a dit, Bamakois", ())]
+    assert unlabelled_occurrences(docs) == {"Bamako": [("c", 0)]}
