@@ -168,3 +168,33 @@ def add_special_tokens(ids: Sequence[int], tokenizer) -> list[int]:
     cls = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
     sep = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
     return [cls, *ids, sep]
+
+
+def constrained_decode(probabilities: Sequence[Sequence[float]], tags: Sequence[str]) -> list[int]:
+    """The most probable tag sequence that is valid IOB2 (no ``I-X`` unless after ``B-X``/``I-X``).
+
+    Viterbi over log-probabilities, one row per word; ``tags[k]`` names column ``k``.
+    """
+    import math
+
+    n_tags = len(tags)
+    if not probabilities:
+        return []
+    inside_of = [t[2:] if t.startswith("I-") else None for t in tags]
+    entity_of = [t[2:] if t[:2] in ("B-", "I-") else None for t in tags]
+    allowed = [[inside_of[j] is None or entity_of[i] == inside_of[j] for j in range(n_tags)] for i in range(n_tags)]
+    log = [[math.log(max(p, 1e-12)) for p in row] for row in probabilities]
+    score = [log[0][j] if inside_of[j] is None else -math.inf for j in range(n_tags)]
+    back: list[list[int]] = []
+    for row in log[1:]:
+        pointers, new = [], []
+        for j in range(n_tags):
+            best_i = max((i for i in range(n_tags) if allowed[i][j]), key=lambda i: score[i])
+            pointers.append(best_i)
+            new.append(score[best_i] + row[j])
+        back.append(pointers)
+        score = new
+    path = [max(range(n_tags), key=lambda j: score[j])]
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
+    return path[::-1]

@@ -62,6 +62,7 @@ class TrainingParams:
     lr_scheduler_type: str = "linear"
     seed: int = 42
     save_total_limit: int = 2
+    save_steps: int | None = None  # checkpoint every N optimizer steps; None: at the end of each epoch
     logging_steps: int = 20
 
 
@@ -111,12 +112,21 @@ class TrainConfig:
         for name in ("learning_rate", "epochs", "batch_size", "eval_batch_size"):
             if getattr(t, name) <= 0:
                 raise ConfigError(f"training.{name} must be positive, got {getattr(t, name)}")
+        if t.save_steps is not None and t.save_steps <= 0:
+            raise ConfigError(f"training.save_steps must be positive or null, got {t.save_steps}")
         if not 0 <= t.warmup_ratio < 1:
             raise ConfigError(f"training.warmup_ratio must be in [0, 1), got {t.warmup_ratio}")
         if self.model.name_or_path is None and self.model.scratch is None:
             raise ConfigError("model: give model.name_or_path (a hub id or a local dir) or model.scratch")
         scratch = self.model.scratch
         if scratch is not None and self.model.name_or_path is None:
+            for name in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+                         "max_position_embeddings"):
+                if getattr(scratch, name) <= 0:
+                    raise ConfigError(f"model.scratch.{name} must be positive, got {getattr(scratch, name)}")
+            for name in ("hidden_dropout_prob", "attention_probs_dropout_prob"):
+                if not 0 <= getattr(scratch, name) < 1:
+                    raise ConfigError(f"model.scratch.{name} must be in [0, 1), got {getattr(scratch, name)}")
             if scratch.hidden_size % scratch.num_attention_heads:
                 raise ConfigError(f"model.scratch.hidden_size ({scratch.hidden_size}) must be divisible by "
                                   f"model.scratch.num_attention_heads ({scratch.num_attention_heads})")

@@ -13,6 +13,7 @@ class AnnotationError(ValueError):
     def __init__(self, message: str, *, task_id: object = None, span: object = None):
         self.task_id = task_id
         self.span = span
+        self.reason = message
         where = f"task {task_id}: " if task_id is not None else ""
         super().__init__(where + message)
 

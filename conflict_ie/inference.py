@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence, overload
 
-from .alignment import TokenizedText, add_special_tokens, tags_to_spans, tokenize, windows
+from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .schema import Entity
 
 logger = logging.getLogger("conflict_ie")
@@ -44,7 +44,7 @@ class ConflictExtractor:
     """
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
-                 device: str | None = None):
+                 device: str | None = None, normalize: bool = True, decoding: str = "constrained"):
         import torch
 
         if not getattr(tokenizer, "is_fast", False):
@@ -59,6 +59,10 @@ class ConflictExtractor:
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
         self.id2label = {int(i): label for i, label in model.config.id2label.items()}
+        self.normalize = normalize
+        if decoding not in ("constrained", "argmax"):
+            raise ValueError(f"decoding must be 'constrained' (valid IOB2, Viterbi) or 'argmax', got {decoding!r}")
+        self.decoding = decoding
 
     @classmethod
     def from_pretrained(cls, name_or_path: str | Path, device: str | None = None, **kwargs) -> "ConflictExtractor":
@@ -89,23 +93,36 @@ class ConflictExtractor:
     def predict(self, texts, batch_size: int = 16):
         """Entities of one string (-> list[Entity]) or of a list of strings (-> list[list[Entity]])."""
         if isinstance(texts, str):
-            return self.tag([texts], batch_size)[0].entities()
+            return self._entities(self.tag([texts], batch_size)[0])
         if isinstance(texts, (list, tuple)):
-            return [tagged.entities() for tagged in self.tag(texts, batch_size)]
+            return [self._entities(tagged) for tagged in self.tag(texts, batch_size)]
         raise TypeError(f"predict() takes a str or a list of str, got {type(texts).__name__}")
 
+    def _entities(self, tagged: TaggedText) -> list[Entity]:
+        entities = tagged.entities()
+        if self.normalize:
+            from .normalize import enrich
+
+            entities = enrich(entities, tagged.tokens.text)
+        return entities
+
     def tag(self, texts: Sequence[str], batch_size: int = 16) -> list[TaggedText]:
-        """The raw per-token tags and probabilities (what evaluation scores in seqeval)."""
+        """The decoded tag of each word and its probability (what evaluation scores in seqeval)."""
         import torch
 
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(f"texts[{i}] is a {type(text).__name__}, expected str")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise ValueError(f"texts[{i}] contains a lone surrogate at position {err.start} "
+                                 f"({text[err.start]!r}); decode the source with errors='replace'") from None
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         tokenized = [tokenize(text, self.tokenizer) for text in texts]
-        tags: list[list[str | None]] = [[None] * len(t) for t in tokenized]
-        scores: list[list[float]] = [[0.0] * len(t) for t in tokenized]
+        # per content token: the probability vector over tags (only word starts are decoded)
+        probs: list[list[list[float] | None]] = [[None] * len(t) for t in tokenized]
         jobs = [(doc, w) for doc, t in enumerate(tokenized) for w in windows(len(t), self.max_length - 2, self.stride)
                 if len(t)]
         jobs.sort(key=lambda job: job[1].end - job[1].start, reverse=True)
@@ -122,15 +139,30 @@ class ConflictExtractor:
                     ids[row, :len(seq)] = torch.tensor(seq)
                     mask[row, :len(seq)] = 1
                 logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
-                probs, best = logits.float().softmax(-1).max(-1)
-                probs, best = probs.cpu().tolist(), best.cpu().tolist()
+                distribution = logits.float().softmax(-1).cpu()
                 for row, (doc, w) in enumerate(batch):
-                    for token in range(w.own_start, w.own_end):
-                        position = token - w.start + 1  # +1 for <s>
-                        if tokenized[doc].word_starts[token]:
-                            tags[doc][token] = self.id2label[best[row][position]]
-                        scores[doc][token] = probs[row][position]
-        return [TaggedText(t, tuple(tg), tuple(sc)) for t, tg, sc in zip(tokenized, tags, scores)]
+                    starts = tokenized[doc].word_starts
+                    owned = [t for t in range(w.own_start, w.own_end) if starts[t]]
+                    rows = distribution[row, [t - w.start + 1 for t in owned]].tolist()  # +1 for <s>
+                    for token, vector in zip(owned, rows):
+                        probs[doc][token] = vector
+        return [self._decode(t, p) for t, p in zip(tokenized, probs)]
+
+    def _decode(self, tokens: TokenizedText, probs: list[list[float] | None]) -> TaggedText:
+        positions = [i for i, vector in enumerate(probs) if vector is not None]
+        rows = [probs[i] for i in positions]
+        labels = [self.id2label[k] for k in range(len(self.id2label))]
+        if self.decoding == "constrained" and all(t == "O" or t[:2] in ("B-", "I-") for t in labels):
+            best = constrained_decode(rows, labels)
+        else:
+            best = [max(range(len(row)), key=row.__getitem__) for row in rows]
+        tags: list[str | None] = [None] * len(tokens)
+        scores = [0.0] * len(tokens)
+        for i, k, row in zip(positions, best, rows):
+            tags[i] = labels[k]
+            scores[i] = row[k]
+        return TaggedText(tokens, tuple(tags), tuple(scores))
+
 
 
 @functools.lru_cache(maxsize=4)

@@ -49,9 +49,26 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, model_max_length: int
     sp._tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Metaspace(), pre_tokenizers.Punctuation()])
     sp.train_from_iterator(texts, vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, unk_token="<unk>",
                            show_progress=False)
+    _make_deterministic(sp)
     tokenizer = CamembertTokenizer(tokenizer_object=sp._tokenizer, model_max_length=model_max_length)
     logger.info("learned a %d-piece tokenizer from %d texts", len(tokenizer), len(texts))
     return tokenizer
+
+
+def _make_deterministic(sp) -> None:
+    """Number the learned pieces in a canonical order.
+
+    The unigram trainer of `tokenizers` learns the same pieces from the same texts, but
+    numbers them in an order (and gives near-tied rare characters float scores) that vary
+    from run to run; without this, two runs with the same seed would give the same piece
+    a different embedding row. Ids follow the piece text; scores are rounded.
+    """
+    from tokenizers.models import Unigram
+
+    vocab = json.loads(sp._tokenizer.to_str())["model"]["vocab"]
+    specials = [(piece, 0.0) for piece in SPECIAL_TOKENS]
+    pieces = sorted((p, round(score, 3)) for p, score in vocab if p not in SPECIAL_TOKENS)
+    sp._tokenizer.model = Unigram(specials + pieces, unk_id=SPECIAL_TOKENS.index("<unk>"), byte_fallback=False)
 
 
 def label_maps(labels: Sequence[str]) -> tuple[dict[int, str], dict[str, int]]:
@@ -59,7 +76,7 @@ def label_maps(labels: Sequence[str]) -> tuple[dict[int, str], dict[str, int]]:
     return dict(enumerate(tags)), {tag: i for i, tag in enumerate(tags)}
 
 
-def build_model(model_config, labels: Sequence[str], max_length: int):
+def build_model(model_config, labels: Sequence[str], max_length: int, tokenizer_dir: str | Path | None = None):
     """(model, tokenizer) for training, from ``model_config`` (a :class:`~conflict_ie.config.ModelConfig`)."""
     from transformers import (AutoModelForTokenClassification, AutoTokenizer, CamembertConfig,
                               CamembertForTokenClassification)
@@ -74,8 +91,11 @@ def build_model(model_config, labels: Sequence[str], max_length: int):
             ignore_mismatched_sizes=True, use_safetensors=True)
         return model, tokenizer
     scratch = model_config.scratch
-    texts = [text for path in scratch.tokenizer_texts for text in iter_texts(path)]
-    tokenizer = train_tokenizer(texts, scratch.vocab_size, model_max_length=max_length)
+    if tokenizer_dir is not None:  # resuming: the checkpoint's weights go with the checkpoint's tokenizer
+        tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
+    else:
+        texts = [text for path in scratch.tokenizer_texts for text in iter_texts(path)]
+        tokenizer = train_tokenizer(texts, scratch.vocab_size, model_max_length=max_length)
     config = CamembertConfig(
         vocab_size=len(tokenizer), hidden_size=scratch.hidden_size, num_hidden_layers=scratch.num_hidden_layers,
         num_attention_heads=scratch.num_attention_heads, intermediate_size=scratch.intermediate_size,

@@ -131,7 +131,15 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
     if not train_documents:
         raise ValueError("no training documents: the training export has no usable annotated task")
 
-    model, tokenizer = build_model(config.model, label_config.labels, t.max_length)
+    last_checkpoint = None
+    if resume:
+        # a checkpoint is complete once trainer_state.json is written (the Trainer writes it last);
+        # a process killed while saving leaves an incomplete one behind, which must be skipped
+        found = sorted((p for p in checkpoint_dir.glob("checkpoint-*") if (p / "trainer_state.json").is_file()),
+                       key=lambda p: int(p.name.split("-")[1]))
+        last_checkpoint = found[-1] if found else None
+    model, tokenizer = build_model(config.model, label_config.labels, t.max_length,
+                                   tokenizer_dir=last_checkpoint)
     setattr(model.config, CONFIG_KEY, {"max_length": t.max_length, "stride": t.stride,
                                        "labels": list(label_config.labels)})
     label2id = {label: int(i) for label, i in model.config.label2id.items()}
@@ -145,8 +153,9 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
         output_dir=str(checkpoint_dir), num_train_epochs=t.epochs, learning_rate=t.learning_rate,
         per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.eval_batch_size,
         weight_decay=t.weight_decay, warmup_steps=t.warmup_ratio, lr_scheduler_type=t.lr_scheduler_type,
-        seed=t.seed, data_seed=t.seed, eval_strategy="epoch" if has_dev else "no",
-        save_strategy="epoch", save_total_limit=t.save_total_limit, load_best_model_at_end=has_dev,
+        seed=t.seed, data_seed=t.seed, eval_strategy=("steps" if t.save_steps else "epoch") if has_dev else "no",
+        eval_steps=t.save_steps, save_strategy="steps" if t.save_steps else "epoch", save_steps=t.save_steps,
+        save_total_limit=t.save_total_limit, load_best_model_at_end=has_dev,
         metric_for_best_model="f1" if has_dev else None, greater_is_better=True,
         logging_steps=t.logging_steps, report_to=[], train_sampling_strategy="group_by_length", dataloader_num_workers=0,
         disable_tqdm=False, dataloader_pin_memory=torch.cuda.is_available())
@@ -156,10 +165,11 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
         data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer,
         eval_documents=dev_documents, max_length=t.max_length, stride=t.stride)
     started = time.perf_counter()
-    has_checkpoint = resume and any(checkpoint_dir.glob("checkpoint-*"))
-    if resume and not has_checkpoint:
+    if resume and last_checkpoint is None:
         logger.warning("--resume: no checkpoint in %s, starting from scratch", checkpoint_dir)
-    trainer.train(resume_from_checkpoint=True if has_checkpoint else None)
+    elif last_checkpoint is not None:
+        logger.info("resuming from %s", last_checkpoint)
+    trainer.train(resume_from_checkpoint=str(last_checkpoint) if last_checkpoint else None)
     train_seconds = time.perf_counter() - started
 
     model = trainer.model

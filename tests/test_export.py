@@ -122,7 +122,8 @@ def test_skip_invalid_keeps_the_rest_and_counts():
     bad = full_task(2, result=[span(10, 20, "BOGUS")])
     report = read_export([full_task(1), copy.deepcopy(bad)], skip_invalid=True)
     assert [d.id for d in report.documents] == ["1"]
-    assert len(report.skipped) == 1 and "unknown label 'BOGUS'" in report.skipped[0].reason
+    assert len(report.skipped) == 1 and report.skipped[0].task_id == 2
+    assert report.skipped[0].reason.startswith("span 10-20 'Boko Haram': unknown label 'BOGUS'")
 
 
 def test_label_config_xml_drives_labels_and_keys(tmp_path):

@@ -70,7 +70,7 @@ def read_export(source: str | Path | Sequence[dict], label_config: LabelConfig |
         except AnnotationError as err:
             if not skip_invalid:
                 raise
-            report.skipped.append(SkippedTask(task_id, str(err)))
+            report.skipped.append(SkippedTask(task_id, err.reason))
             continue
         if doc is None:
             continue
@@ -79,7 +79,7 @@ def read_export(source: str | Path | Sequence[dict], label_config: LabelConfig |
         seen_ids[doc.id] = index
         report.documents.append(doc)
     if report.skipped:
-        reasons = "; ".join(f"{s.task_id}: {s.reason}" for s in report.skipped[:5])
+        reasons = "; ".join(f"task {s.task_id}: {s.reason}" for s in report.skipped[:5])
         more = f" (and {len(report.skipped) - 5} more)" if len(report.skipped) > 5 else ""
         logger.warning("skipped %d of %d tasks: %s%s", len(report.skipped), len(tasks), reasons, more)
     return report
