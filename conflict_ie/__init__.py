@@ -13,13 +13,15 @@ from .errors import AnnotationError, ConfigError
 from .inference import ConflictExtractor, load, predict
 from .labelstudio.export import ExportReport, load_annotations, read_export
 from .labelstudio.label_config import LabelConfig
+from .normalize import Count, Place, parse_count
 from .schema import LABELS, Document, Entity, Span
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnnotationError", "ConfigError", "ConflictExtractor", "Document", "Entity", "ExportReport", "LABELS",
-    "LabelConfig", "Span", "load", "load_annotations", "predict", "read_export", "__version__",
+    "AnnotationError", "ConfigError", "ConflictExtractor", "Count", "Document", "Entity", "ExportReport", "LABELS",
+    "LabelConfig", "Place", "Span", "load", "load_annotations", "parse_count", "predict", "read_export",
+    "__version__",
 ]
 
 logging.getLogger("conflict_ie").addHandler(logging.NullHandler())

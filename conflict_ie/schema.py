@@ -7,7 +7,11 @@ and its span/entity types from here, so the contract lives in exactly one place.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+if TYPE_CHECKING:
+    from .normalize.counts import Count
+    from .normalize.places import Place
 
 LABELS: tuple[str, ...] = ("ACTOR", "WEAPON", "LOCATION", "COUNT")
 """The four entity types of the annotation spec, in a fixed order."""
@@ -54,7 +58,8 @@ class Entity:
     """An extracted entity, as returned by ``predict()``.
 
     ``text == input[start:end]`` always holds: offsets are Python code points into the
-    original string, as Label Studio stores them.
+    original string, as Label Studio stores them. ``count`` (COUNT), ``canonical`` (ACTOR)
+    and ``place`` (LOCATION) carry the normalised value when there is one.
     """
 
     start: int
@@ -62,6 +67,9 @@ class Entity:
     text: str
     label: str
     score: float
+    count: "Count | None" = None
+    canonical: str | None = None
+    place: "Place | None" = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -63,6 +63,13 @@ def parse_number(text: str) -> int | None:
     if match:
         value = float(match.group(1).replace(",", "."))
         return round(value * _SCALES[match.group(2)])
+    half = re.match(rf"^(?:un[{_SPACES}]+)?demi[{_SPACES}\-]+(million|milliard)$", text)
+    if half:  # "un demi-million"
+        return _SCALES[half.group(1)] // 2
+    half = re.match(rf"^(.+?)[{_SPACES}]+(millions?|milliards?)[{_SPACES}]+et[{_SPACES}]+demi$", text)
+    if half:  # "deux millions et demi"
+        whole = parse_number(half.group(1))
+        return None if whole is None else whole * _SCALES[half.group(2)] + _SCALES[half.group(2)] // 2
     words = re.split(rf"[{_SPACES}\-]+", text)
     if len(words) > 1 and words[0].isdigit() and all(w in _SCALES for w in words[1:]):
         return int(words[0]) * _words_to_int(["un", *words[1:]])  # "12 millions"
