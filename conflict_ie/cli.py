@@ -23,7 +23,14 @@ def cmd_train(args) -> int:
     from .config import TrainConfig
     from .training import train
 
-    config = TrainConfig.from_yaml(args.config, args.set)
+    overrides = [*args.set, *(["data.skip_invalid=true"] if args.skip_invalid else [])]
+    if args.labelstudio_project is not None:
+        from .labelstudio.client import Connection, pull
+
+        export = Path(args.output).parent / f"{Path(args.output).name}.labelstudio-{args.labelstudio_project}.json"
+        pull(Connection.from_env(args.url), args.labelstudio_project, export)
+        overrides.append(f"data.train={export}")
+    config = TrainConfig.from_yaml(args.config, overrides)
     result = train(config, args.output, resume=args.resume)
     for name, report in (("dev", result.dev), ("test", result.test)):
         if report is not None:
@@ -41,7 +48,7 @@ def cmd_evaluate(args) -> int:
 
     report = read_export(args.data, args.label_config, skip_invalid=args.skip_invalid)
     logger.info("%s: %s", args.data, report.summary())
-    extractor = ConflictExtractor.from_pretrained(args.model)
+    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding)
     result = evaluate(extractor, report.documents, batch_size=args.batch_size)
     print(result.format(max_errors=args.show_errors))
     if args.output:
@@ -80,14 +87,61 @@ def cmd_predict(args) -> int:
     from .inference import ConflictExtractor
 
     texts = [args.text] if args.text is not None else _read_inputs(args.input)
-    extractor = ConflictExtractor.from_pretrained(args.model)
+    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding)
     for text, entities in zip(texts, extractor.predict(texts, batch_size=args.batch_size)):
         print(json.dumps({"text": text, "entities": [e.to_dict() for e in entities]}, ensure_ascii=False))
     return 0
 
 
+def _extractor(args):
+    from .inference import ConflictExtractor
+
+    return ConflictExtractor.from_pretrained(args.model)
+
+
+def cmd_ls_config(args) -> int:
+    from .labelstudio.label_config import LabelConfig
+
+    print(LabelConfig().to_xml(), end="")
+    return 0
+
+
+def cmd_ls_pull(args) -> int:
+    from .labelstudio.client import Connection, pull
+
+    count = pull(Connection.from_env(args.url), args.project, args.output)
+    print(f"{count} tasks written to {args.output}")
+    return 0
+
+
+def cmd_ls_push(args) -> int:
+    from .labelstudio.client import Connection, model_version, push
+
+    version = args.model_version or model_version(args.model)
+    created, skipped = push(Connection.from_env(args.url), args.project, _extractor(args), version,
+                            only_unlabeled=args.only_unlabeled, batch_size=args.batch_size)
+    print(f"model version {version}: {created} predictions created, {skipped} tasks already had one")
+    return 0
+
+
+def cmd_ls_select(args) -> int:
+    from .labelstudio.client import Connection, select
+
+    for task_id, confidence in select(Connection.from_env(args.url), args.project, _extractor(args), args.k):
+        print(f"{task_id}\t{confidence:.4f}")
+    return 0
+
+
+def cmd_ls_serve(args) -> int:
+    from .labelstudio.backend import serve
+    from .labelstudio.client import model_version
+
+    serve(_extractor(args), args.model_version or model_version(args.model), args.host, args.port)
+    return 0
+
+
 def cmd_data_check(args) -> int:
-    from .data_check import label_conflicts, label_statistics, span_issues
+    from .data_check import label_conflicts, label_statistics, span_issues, unlabelled_occurrences
     from .labelstudio.export import read_export
 
     splits, problems = {}, 0
@@ -101,11 +155,18 @@ def cmd_data_check(args) -> int:
                 problems += 1
         splits[Path(path).stem] = report.documents
     print(label_statistics(splits))
-    conflicts = label_conflicts([d for docs in splits.values() for d in docs])
+    conflicts = label_conflicts([d for docs in splits.values() for d in docs])  # metonymy, or a slip
     if conflicts:
         print(f"\n{len(conflicts)} surface strings carry more than one label (review; metonymy is legitimate):")
         for surface, counts in list(conflicts.items())[: args.show_conflicts]:
             print(f"  {surface!r}: " + ", ".join(f"{label} {n}" for label, n in counts.most_common()))
+    all_docs = [d for docs in splits.values() for d in docs]
+    bare = unlabelled_occurrences(all_docs)
+    if bare:
+        print(f"\n{sum(map(len, bare.values()))} unannotated occurrences of strings annotated elsewhere "
+              f"(review; durations and distances are legitimate):")
+        for surface, where in list(bare.items())[: args.show_conflicts]:
+            print(f"  {surface!r} x{len(where)}: " + ", ".join(f"task {t} @{pos}" for t, pos in where[:4]))
     print(f"\n{problems} span problem(s)")
     return 1 if problems else 0
 
@@ -121,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a config value, e.g. --set training.epochs=3")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="skip tasks with invalid spans instead of stopping (their count and reasons are printed)")
+    p.add_argument("--labelstudio-project", type=int, metavar="ID",
+                   help="pull this Label Studio project's annotations and train on them")
+    p.add_argument("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL); the key is read from "
+                                 "$LABEL_STUDIO_API_KEY only")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on a Label Studio export")
@@ -132,14 +199,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true", help="skip tasks with invalid spans (counted)")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--show-errors", type=int, default=20, metavar="N")
+    p.add_argument("--decoding", choices=["constrained", "argmax"], default="constrained",
+                   help="constrained: the best valid IOB2 sequence (default); argmax: each word's best tag")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", help="tag texts; one JSON line out per text")
     p.add_argument("--model", required=True)
     p.add_argument("input", nargs="?", default="-", help="file with one text per line or JSON lines; - for stdin")
     p.add_argument("--text", help="tag this text instead of reading input")
+    p.add_argument("--decoding", choices=["constrained", "argmax"], default="constrained")
     p.add_argument("--batch-size", type=int, default=16)
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("labelstudio", help="work with a live Label Studio project")
+    ls_sub = p.add_subparsers(dest="ls_command", required=True)
+    q = ls_sub.add_parser("config", help="print the labeling config XML for the four labels")
+    q.set_defaults(func=cmd_ls_config)
+    for name, func, text in (("pull", cmd_ls_pull, "download the project's annotations as a JSON export"),
+                             ("push", cmd_ls_push, "send the model's predictions as pre-annotations"),
+                             ("select", cmd_ls_select, "rank unlabeled tasks by model uncertainty"),
+                             ("serve", cmd_ls_serve, "run the model as a Label Studio ML backend")):
+        q = ls_sub.add_parser(name, help=text)
+        q.add_argument("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL); the API key is read from "
+                                     "$LABEL_STUDIO_API_KEY only")
+        if name != "serve":
+            q.add_argument("--project", type=int, required=True)
+        if name == "pull":
+            q.add_argument("--output", required=True)
+        else:
+            q.add_argument("--model", required=True)
+            q.add_argument("--model-version", help="default: the model dir's name and a hash of its weights")
+            q.add_argument("--batch-size", type=int, default=16)
+        if name == "push":
+            q.add_argument("--only-unlabeled", action="store_true")
+        if name == "select":
+            q.add_argument("--k", type=int, default=20)
+        if name == "serve":
+            q.add_argument("--host", default="127.0.0.1")
+            q.add_argument("--port", type=int, default=9090)
+        q.set_defaults(func=func)
 
     p = sub.add_parser("data", help="corpus tools")
     data_sub = p.add_subparsers(dest="data_command", required=True)
@@ -153,12 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     from .errors import AnnotationError, ConfigError
+    from .labelstudio.client import LabelStudioError
 
     args = build_parser().parse_args(argv)
     _setup_logging(args.verbose)
     try:
         return args.func(args)
-    except (AnnotationError, ConfigError, FileNotFoundError, ValueError) as err:
+    except (AnnotationError, ConfigError, FileNotFoundError, ValueError, LabelStudioError) as err:
         print(f"conflict-ie {args.command}: error: {err}", file=sys.stderr)
         return 2
 
