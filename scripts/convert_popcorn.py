@@ -86,7 +86,6 @@ def convert(items: dict) -> tuple[list[Document], Counter]:
     docs = []
     for key, item in items.items():
         text = item["text"]
-        mentions_by_entity = {e["id"]: e for e in item["entities"]}
         candidates: list[Span] = []
         for entity in item["entities"]:
             etype = entity["type"]
@@ -98,7 +97,6 @@ def convert(items: dict) -> tuple[list[Document], Counter]:
                 label = None
                 if etype == "PLACE":
                     label = "LOCATION" if is_proper_name(value, lowercase_words) else None
-                    stats["dropped: PLACE common noun or pronoun" if label is None else "kept"] += 0
                 elif etype in PERSON_TYPES:
                     label = "ACTOR" if is_proper_name(value, lowercase_words) else None
                 elif etype in ORGANISATION_TYPES:
@@ -123,7 +121,6 @@ def convert(items: dict) -> tuple[list[Document], Counter]:
                     stats[f"dropped: {etype} not a name / not a weapon"] += 1
                     continue
                 candidates.append(Span(start, end, label, value))
-        del mentions_by_entity
         spans: list[Span] = []
         for span in sorted(set(candidates), key=lambda s: (-(s.end - s.start), s.start)):
             if any(span.overlaps(other) for other in spans):
