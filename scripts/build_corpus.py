@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 from conflict_ie.data_check import label_statistics, span_issues  # noqa: E402
 from conflict_ie.errors import AnnotationError  # noqa: E402
 from conflict_ie.markup import read_marked_file  # noqa: E402
-from conflict_ie.schema import LABELS  # noqa: E402
 
 SPLIT_SHARES = (("train", 0.70), ("dev", 0.15), ("test", 0.15))
 MIN_WORDS, MAX_WORDS = 60, 250

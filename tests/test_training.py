@@ -99,3 +99,21 @@ def test_train_cli_skip_invalid_counts_what_it_skipped(tmp_path, tiny_data):
     log = done.communicate(timeout=600)[0]
     assert done.returncode == 0, log
     assert "skipped 1 of 6 tasks: task 3: span" in log
+
+
+def test_mlm_pretraining_then_fine_tuning(tmp_path, tiny_data):
+    """scripts/pretrain_mlm.py builds an encoder that a training config then starts from."""
+    config = write_config(tmp_path, tiny_data, epochs=1)
+    encoder = tmp_path / "mlm"
+    done = subprocess.run([sys.executable, "scripts/pretrain_mlm.py", "--config", str(config), "--output", str(encoder),
+                           "--texts", str(tiny_data / "train.json"), "--epochs", "2", "--max-length", "64"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (encoder / "model.safetensors").is_file() and (encoder / "tokenizer.json").is_file()
+    refused = subprocess.run([sys.executable, "scripts/pretrain_mlm.py", "--output", str(tmp_path / "x"),
+                              "--texts", "data/corpus/test.json"], cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode == 2 and "kept unseen" in refused.stderr
+    tuned = train_cli(config, tmp_path / "tuned", "--set", f"model.name_or_path={encoder}")
+    log = tuned.communicate(timeout=600)[0]
+    assert tuned.returncode == 0, log
+    assert conflict_ie.ConflictExtractor.from_pretrained(tmp_path / "tuned").predict("Les FAMa à Gao.") is not None

@@ -20,7 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from ..errors import AnnotationError
 from ..io import atomic_write_json
