@@ -175,26 +175,25 @@ def constrained_decode(probabilities: Sequence[Sequence[float]], tags: Sequence[
 
     Viterbi over log-probabilities, one row per word; ``tags[k]`` names column ``k``.
     """
-    import math
+    import numpy as np
 
-    n_tags = len(tags)
-    if not probabilities:
+    if len(probabilities) == 0:
         return []
+    n_tags = len(tags)
     inside_of = [t[2:] if t.startswith("I-") else None for t in tags]
     entity_of = [t[2:] if t[:2] in ("B-", "I-") else None for t in tags]
-    allowed = [[inside_of[j] is None or entity_of[i] == inside_of[j] for j in range(n_tags)] for i in range(n_tags)]
-    log = [[math.log(max(p, 1e-12)) for p in row] for row in probabilities]
-    score = [log[0][j] if inside_of[j] is None else -math.inf for j in range(n_tags)]
-    back: list[list[int]] = []
-    for row in log[1:]:
-        pointers, new = [], []
-        for j in range(n_tags):
-            best_i = max((i for i in range(n_tags) if allowed[i][j]), key=lambda i: score[i])
-            pointers.append(best_i)
-            new.append(score[best_i] + row[j])
-        back.append(pointers)
-        score = new
-    path = [max(range(n_tags), key=lambda j: score[j])]
-    for pointers in reversed(back):
-        path.append(pointers[path[-1]])
+    # transition[i, j] = 0 if tag j may follow tag i, else -inf
+    transition = np.array([[0.0 if inside_of[j] is None or entity_of[i] == inside_of[j] else -np.inf
+                            for j in range(n_tags)] for i in range(n_tags)])
+    start = np.array([0.0 if inside is None else -np.inf for inside in inside_of])
+    log = np.log(np.maximum(np.asarray(probabilities, dtype=np.float64), 1e-12))
+    score = start + log[0]
+    back = np.empty((len(log) - 1, n_tags), dtype=np.int64)
+    for step in range(1, len(log)):
+        candidates = score[:, None] + transition  # from i (rows) to j (columns)
+        back[step - 1] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + log[step]
+    path = [int(score.argmax())]
+    for pointers in back[::-1]:
+        path.append(int(pointers[path[-1]]))
     return path[::-1]

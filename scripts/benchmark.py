@@ -97,11 +97,11 @@ def _trim(text: str, start: int, end: int, label: str):
     return start, end, label
 
 
-def run_stream(model: str, data: Path, n: int, batch_size: int) -> dict:
+def run_stream(model: str, data: Path, n: int, batch_size: int, backend: str) -> dict:
     from conflict_ie import ConflictExtractor
 
     docs = documents(data)
-    extractor = ConflictExtractor.from_pretrained(model, normalize=False)
+    extractor = ConflictExtractor.from_pretrained(model, normalize=False, backend=backend)
 
     def texts():
         for i in range(n):
@@ -142,6 +142,8 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--stream", type=int, nargs=2, default=(100, 10_000), metavar=("SMALL", "LARGE"))
     parser.add_argument("--no-stream", action="store_true")
+    parser.add_argument("--stream-backend", choices=["torch", "onnx", "int8"], default="int8",
+                        help="backend for the streaming memory test (memory, not speed, is measured there)")
     parser.add_argument("--output", type=Path, help="write the results as JSON")
     parser.add_argument("--_system", help=argparse.SUPPRESS)
     parser.add_argument("--_stream", type=int, help=argparse.SUPPRESS)
@@ -152,7 +154,7 @@ def main(argv=None) -> int:
         print(json.dumps(run_system(args._system, args.model, args.data, settings.get("stride", 64), args.batch_size)))
         return 0
     if args._stream:
-        print(json.dumps(run_stream(args.model, args.data, args._stream, args.batch_size)))
+        print(json.dumps(run_stream(args.model, args.data, args._stream, args.batch_size, args.stream_backend)))
         return 0
 
     workdir = Path(tempfile.mkdtemp(prefix="conflict-ie-bench-"))
@@ -195,8 +197,8 @@ def main(argv=None) -> int:
                   f"{r['peak_rss_mb']:>13.0f}{f1(reference, r['spans']):>12.4f}{f1(gold, r['spans']):>12.4f}")
         stream = []
         if not args.no_stream:
-            stream = [child(args, "--_stream", str(n)) for n in args.stream]
-            print(f"\npredict_stream, conflict-ie fp32:\n{'documents':>10}{'seconds':>10}{'peak RSS MB':>13}")
+            stream = [child(args, "--_stream", str(n), "--stream-backend", args.stream_backend) for n in args.stream]
+            print(f"\npredict_stream, backend {args.stream_backend}:\n{'documents':>10}{'seconds':>10}{'peak RSS MB':>13}")
             for s in stream:
                 print(f"{s['n']:>10}{s['seconds']:>10.1f}{s['peak_rss_mb']:>13.0f}")
             print(f"peak RSS ratio {stream[1]['n']} / {stream[0]['n']} documents: "

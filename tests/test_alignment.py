@@ -86,3 +86,30 @@ def test_long_document_training_features_cover_every_token(corpus, corpus_tokeni
     assert all(len(f["input_ids"]) <= 128 for f in features)
     b_tags = sum(1 for f in features for lab in f["labels"] if lab >= 0 and bio_tags()[lab].startswith("B-"))
     assert b_tags >= len(spans)  # every entity start appears in at least one window
+
+
+def test_constrained_decode_is_the_best_valid_sequence():
+    import itertools
+    import math
+    import random
+
+    from conflict_ie.alignment import constrained_decode
+
+    tags = ["O", "B-ACTOR", "I-ACTOR", "B-COUNT", "I-COUNT"]
+
+    def valid(path):
+        previous = "O"
+        for k in path:
+            tag = tags[k]
+            if tag.startswith("I-") and previous[2:] != tag[2:]:
+                return False
+            previous = tag
+        return True
+
+    rng = random.Random(0)
+    for _ in range(60):
+        n = rng.randint(1, 5)
+        probs = [[rng.random() for _ in tags] for _ in range(n)]
+        best = max((p for p in itertools.product(range(len(tags)), repeat=n) if valid(p)),
+                   key=lambda p: sum(math.log(probs[i][k]) for i, k in enumerate(p)))
+        assert constrained_decode(probs, tags) == list(best)
