@@ -49,6 +49,13 @@ def documents(data: Path):
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak RSS. (ru_maxrss is kept across exec on Linux, so a child would
+    report its parent's peak; VmHWM belongs to the new address space.)"""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
