@@ -61,7 +61,9 @@ def _make_deterministic(sp) -> None:
     The unigram trainer of `tokenizers` learns the same pieces from the same texts, but
     numbers them in an order (and gives near-tied rare characters float scores) that vary
     from run to run; without this, two runs with the same seed would give the same piece
-    a different embedding row. Ids follow the piece text; scores are rounded.
+    a different embedding row. Ids follow the piece text; scores are rounded (near-tied
+    rare single characters may still differ in the last digit, which changes no
+    segmentation: a single character has only one).
     """
     from tokenizers.models import Unigram
 
