@@ -180,10 +180,3 @@ def select(connection: Connection, project: int, extractor, k: int, batch_size: 
     ranked.sort(key=lambda item: item[1])
     return ranked[:k]
 
-
-def import_tasks(connection: Connection, project: int, texts: Sequence[str], config: LabelConfig | None = None):
-    """Create tasks from texts (used by tests and for seeding a project)."""
-    client = connect(connection)
-    config = config or LabelConfig()
-    return client.projects.import_tasks(id=project, request=[{config.text_key: t} for t in texts],
-                                        return_task_ids=True)
