@@ -74,7 +74,7 @@ def _make_deterministic(sp) -> None:
 
 
 def load_word_vectors(source: str):
-    """(lookup, dim) for static word vectors; ``source`` is ``spacy:<installed pipeline>``."""
+    """A word -> vector (or None) lookup; ``source`` is ``spacy:<installed pipeline>``."""
     if not source.startswith("spacy:"):
         raise ValueError(f"model.scratch.init_vectors must look like 'spacy:fr_core_news_md', got {source!r}")
     try:
@@ -91,7 +91,7 @@ def load_word_vectors(source: str):
                 return vocab.get_vector(candidate)
         return None
 
-    return lookup, vocab.vectors.shape[1]
+    return lookup
 
 
 def init_embeddings_from_vectors(model, tokenizer, source: str, std: float = 0.05) -> float:
@@ -104,7 +104,7 @@ def init_embeddings_from_vectors(model, tokenizer, source: str, std: float = 0.0
     import numpy as np
     import torch
 
-    lookup, _ = load_word_vectors(source)
+    lookup = load_word_vectors(source)
     rows, vectors = [], []
     for piece, index in tokenizer.get_vocab().items():
         word = piece.lstrip("▁")

@@ -35,8 +35,9 @@ def split_of(docs):
     for conflict in sorted(by_conflict):
         group = sorted(by_conflict[conflict], key=lambda d: hashlib.sha1(d.id.encode()).hexdigest())
         n = len(group)
-        n_dev = max(1, round(n * 0.15)) if n >= 3 else 0
-        n_test = max(1, round(n * 0.15)) if n >= 3 else 0
+        shares = dict(SPLIT_SHARES)
+        n_dev = max(1, round(n * shares["dev"])) if n >= 3 else 0
+        n_test = max(1, round(n * shares["test"])) if n >= 3 else 0
         splits["test"] += group[:n_test]
         splits["dev"] += group[n_test:n_test + n_dev]
         splits["train"] += group[n_test + n_dev:]

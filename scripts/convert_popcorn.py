@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from conflict_ie.data_check import span_issues  # noqa: E402
 from conflict_ie.labelstudio.export import write_export  # noqa: E402
-from conflict_ie.normalize import parse_number  # noqa: E402
+from conflict_ie.normalize import parse_count  # noqa: E402
 from conflict_ie.schema import Document, Span  # noqa: E402
 
 PERSON_TYPES = {"CIVILIAN", "MILITARY", "TERRORIST_OR_CRIMINAL"}
@@ -39,8 +39,7 @@ NUMBER = r"(?:\d[\d\u00a0\u202f .,]*\d|\d|[a-zéèêûôîç]+(?:[- ](?:et[- ])?
 COUNT_BEFORE = re.compile(
     rf"(?P<count>(?:(?:au moins|plus de|plus d'|près de|environ|quelque|jusqu'à|moins de|au plus|au maximum|"
     rf"au minimum|pas moins de)\s+)?{NUMBER})\s+(?:de\s+|d'|d’)?$", re.I)
-FUZZY = re.compile(r"^(?:une|des|plusieurs)\s+(dizaines?|vingtaines?|trentaines?|quarantaines?|cinquantaines?|"
-                   r"soixantaines?|centaines?|milliers?|millions?)$", re.I)
+
 
 
 def is_proper_name(value: str, lowercase_words: set[str]) -> bool:
@@ -61,20 +60,19 @@ def count_span(text: str, mention_start: int, entity: dict) -> tuple[int, int] |
     expression = match.group("count")
     words = expression.split()
     value = str(entity.get("value", "")).strip()
-    # peel words off the front until the rest reads as a number ("ont vingt" -> "vingt")
+    # peel words off the front until the rest reads as a count ("ont vingt" -> "vingt")
     for k in range(len(words)):
         candidate = " ".join(words[k:])
-        core = re.sub(r"^(au moins|plus de|plus d'|près de|environ|quelque|jusqu'à|moins de|au plus|au maximum|"
-                      r"au minimum|pas moins de)\s+", "", candidate, flags=re.I)
-        number = parse_number(core)
-        if number is not None and (str(number) == value or entity["type"] != "QUANTITY_EXACT"):
-            if number in (1,) and core.lower() in ("un", "une"):
-                return None  # an article, not a count
-            offset = expression.find(candidate)
-            return start + offset, start + offset + len(candidate)
-        if FUZZY.match(candidate) and entity["type"] == "QUANTITY_FUZZY":
-            offset = expression.find(candidate)
-            return start + offset, start + offset + len(candidate)
+        try:
+            count = parse_count(candidate)
+        except ValueError:
+            continue
+        if candidate.lower() in ("un", "une"):
+            return None  # an article, not a count
+        if entity["type"] == "QUANTITY_EXACT" and str(count.value) != value:
+            continue
+        offset = expression.find(candidate)
+        return start + offset, start + offset + len(candidate)
     return None
 
 

@@ -49,7 +49,7 @@ _APPROX_BEFORE = ("environ", "pres de", "pres d'", "quelque", "de l'ordre de", "
 _APPROX_AFTER = ("environ", "a peu pres", "au total environ")
 _MIN_BEFORE = ("au moins", "plus de", "plus d'", "au minimum", "pas moins de", "pas moins d'", "au bas mot",
                "minimum", "bien plus de", "bien plus d'", "davantage que", "plus que", "au-dela de", "au-dela d'",
-               "a partir de", "a partir d'", "plus de", "pres de plus de")
+               "a partir de", "a partir d'")
 _MAX_BEFORE = ("jusqu'a", "moins de", "moins d'", "au plus", "au maximum", "pas plus de", "pas plus d'",
                "maximum", "tout au plus", "a peine", "guere plus de", "guere plus d'")
 _MIN_AFTER = ("au moins", "au minimum", "et plus", "ou plus", "au bas mot")
