@@ -62,7 +62,10 @@ def tokenize(text: str, tokenizer) -> TokenizedText:
             end -= 1
         if end <= start or piece == _SPACE_PIECE or text[start:end].isspace():
             continue  # a bare word-boundary marker: it borrows its neighbour's offsets
-        continues = start == prev_end and start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+        # a token inside the previous one's characters comes from a character the normalizer
+        # expanded ("Ⅻ" -> "XII", "ﬁ" -> "fi"): it belongs to the same word
+        continues = start < prev_end or (
+            start == prev_end and start > 0 and text[start - 1].isalnum() and text[start].isalnum())
         ids.append(token_id)
         offsets.append((start, end))
         starts.append(not continues)
