@@ -60,7 +60,27 @@ class TrainResult:
 
 
 def _make_trainer_class():
+    import torch
     from transformers import Trainer, TrainerCallback
+    from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
+
+    class EpochSeededLengthGroupedSampler(LengthGroupedSampler):
+        """Length-grouped batches whose order depends only on (seed, epoch).
+
+        The Trainer's own sampler draws from the global RNG when an epoch starts, so a run resumed
+        mid-epoch saw other batches than the run it continues (dev F1 0.521 against 0.556).
+        """
+
+        def __init__(self, batch_size: int, lengths: list[int], seed: int):
+            super().__init__(batch_size, lengths=lengths)
+            self.seed, self.epoch = seed, 0
+
+        def set_epoch(self, epoch: int) -> None:  # called by accelerate's DataLoaderShard, before iterating
+            self.epoch = epoch
+
+        def __iter__(self):
+            generator = torch.Generator().manual_seed(self.seed + self.epoch)
+            return iter(get_length_grouped_indices(self.lengths, self.batch_size, generator=generator))
 
     class EpochTable(TrainerCallback):
         """A fixed-width row per evaluation, like spaCy's training table."""
@@ -85,6 +105,15 @@ def _make_trainer_class():
             self.eval_documents = list(eval_documents)
             self.window_max_length, self.window_stride = max_length, stride
             self.add_callback(EpochTable())
+
+        def _get_train_sampler(self, train_dataset=None):
+            dataset = train_dataset if train_dataset is not None else self.train_dataset
+            if self.args.train_sampling_strategy != "group_by_length":
+                return super()._get_train_sampler(train_dataset)
+            seed = self.args.data_seed if self.args.data_seed is not None else self.args.seed
+            return EpochSeededLengthGroupedSampler(
+                self.args.train_batch_size * self.args.gradient_accumulation_steps,
+                [len(ids) for ids in dataset["input_ids"]], seed)
 
         def evaluation_loop(self, dataloader, description, prediction_loss_only=None, ignore_keys=None,
                             metric_key_prefix="eval"):

@@ -10,7 +10,9 @@ import sys
 import time
 
 import pytest
+import torch
 import yaml
+from safetensors.torch import load_file
 
 import conflict_ie
 from conftest import ROOT, TINY_CONFIG
@@ -36,9 +38,6 @@ def train_cli(config, output, *extra, **kwargs):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="known regression since the SentencePiece tokenizer: the resumed run ends at dev F1 "
-                          "0.521 against 0.556 uninterrupted, deterministically (one thread); under investigation",
-                   strict=False)
 def test_killed_training_resumes_from_its_last_checkpoint(tmp_path, tiny_data):
     config = write_config(tmp_path, tiny_data, epochs=6, save_steps=4, save_total_limit=3)
     reference = train_cli(config, tmp_path / "reference")
@@ -64,7 +63,11 @@ def test_killed_training_resumes_from_its_last_checkpoint(tmp_path, tiny_data):
     assert resumed.returncode == 0, log
     assert f"resuming from {checkpoints / f'checkpoint-{last}'}" in log  # lost at most one interval (4 steps)
     got = json.loads((output / "metrics.json").read_text())["dev"]["summary"]
-    assert got["f1"] == pytest.approx(expected["f1"], abs=0.02)
+    # same batches in the same order, same RNG: the resumed run is the uninterrupted one
+    assert got["f1"] == pytest.approx(expected["f1"], abs=1e-9)
+    reference_weights = load_file(tmp_path / "reference" / "model.safetensors")
+    for name, tensor in load_file(output / "model.safetensors").items():
+        assert torch.allclose(tensor, reference_weights[name], atol=1e-5), name
     assert conflict_ie.ConflictExtractor.from_pretrained(output).predict("Les FAMa à Gao.") is not None
     assert not checkpoints.exists()  # cleaned up after success
 
