@@ -48,7 +48,8 @@ def cmd_evaluate(args) -> int:
 
     report = read_export(args.data, args.label_config, skip_invalid=args.skip_invalid)
     logger.info("%s: %s", args.data, report.summary())
-    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend)
+    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend,
+                                                  count_rules=args.count_rules)
     result = evaluate(extractor, report.documents, batch_size=args.batch_size)
     print(result.format(max_errors=args.show_errors))
     if args.output:
@@ -86,7 +87,8 @@ def cmd_predict(args) -> int:
 
     from .inference import ConflictExtractor
 
-    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend)
+    extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend,
+                                                  count_rules=args.count_rules)
     inputs = [args.text] if args.text is not None else _read_inputs(args.input)
     texts, to_tag = itertools.tee(inputs)  # streamed: any number of lines in constant memory
     for text, entities in zip(texts, extractor.predict_stream(to_tag, batch_size=args.batch_size)):
@@ -212,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decoding", choices=["constrained", "argmax"], default="constrained",
                    help="constrained: the best valid IOB2 sequence (default); argmax: each word's best tag")
     p.add_argument("--backend", choices=["torch", "onnx", "int8"], default="torch")
+    p.add_argument("--count-rules", action=argparse.BooleanOptionalAction, default=None,
+                   help="COUNT from the spec's rules (default: as the model dir says)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", help="tag texts; one JSON line out per text")
@@ -219,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", nargs="?", default="-", help="file with one text per line or JSON lines; - for stdin")
     p.add_argument("--text", help="tag this text instead of reading input")
     p.add_argument("--decoding", choices=["constrained", "argmax"], default="constrained")
+    p.add_argument("--count-rules", action=argparse.BooleanOptionalAction, default=None,
+                   help="COUNT from the spec's rules (default: as the model dir says)")
     p.add_argument("--backend", choices=["torch", "onnx", "int8"], default="torch",
                    help="onnx/int8 run on ONNX Runtime (exported into the model dir on first use)")
     p.add_argument("--batch-size", type=int, default=16)

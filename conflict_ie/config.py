@@ -71,6 +71,7 @@ class TrainingParams:
     save_total_limit: int = 2
     save_steps: int | None = None  # checkpoint every N optimizer steps; None: at the end of each epoch
     logging_steps: int = 20
+    count_rules: bool = False  # the saved model predicts COUNT with conflict_ie.count_rules (exp. 13)
 
 
 @dataclass

@@ -44,7 +44,8 @@ class ConflictExtractor:
     """
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
-                 device: str | None = None, normalize: bool = True, decoding: str = "constrained", forward=None):
+                 device: str | None = None, normalize: bool = True, decoding: str = "constrained",
+                 count_rules: bool | None = None, forward=None):
         import torch
 
         from .backends import TorchForward
@@ -71,6 +72,10 @@ class ConflictExtractor:
         if decoding not in ("constrained", "argmax"):
             raise ValueError(f"decoding must be 'constrained' (valid IOB2, Viterbi) or 'argmax', got {decoding!r}")
         self.decoding = decoding
+        # COUNT from the spec's rules instead of the model (conflict_ie.count_rules); the model dir decides
+        self.count_rules = settings.get("count_rules", False) if count_rules is None else count_rules
+        if self.count_rules and "B-COUNT" not in self.id2label.values():
+            raise ValueError("count_rules needs a model with B-COUNT/I-COUNT tags")
 
     @classmethod
     def from_pretrained(cls, name_or_path: str | Path, device: str | None = None, backend: str = "torch",
@@ -193,10 +198,17 @@ class ConflictExtractor:
         else:
             best = [max(range(len(row)), key=row.__getitem__) for row in rows]
         tags: list[str | None] = [None] * len(tokens)
-        scores = [0.0] * len(tokens)
-        for i, k, row in zip(positions, best, rows):
+        for i, k in zip(positions, best):
             tags[i] = labels[k]
-            scores[i] = row[k]
+        if self.count_rules:
+            from .count_rules import find_counts, overlay_counts
+
+            tags = overlay_counts(tokens, tags, find_counts(tokens.text))
+        # each tag's probability under the model (for a rule's COUNT, how much the model agrees)
+        index = {label: k for k, label in enumerate(labels)}
+        scores = [0.0] * len(tokens)
+        for i, row in zip(positions, rows):
+            scores[i] = row[index[tags[i]]]
         return TaggedText(tokens, tuple(tags), tuple(scores))
 
 

@@ -51,6 +51,10 @@ def render_model_card(config, labels, dev, test, train_seconds: float, n_train: 
         "```",
         "",
     ]
+    if config.training.count_rules:
+        lines += ["COUNT comes from conflict-ie's rules (`conflict_ie.count_rules`, written from the annotation "
+                  "spec), laid over the model's tags; the scores below include them. `transformers.pipeline` "
+                  "runs the network alone, so its COUNT is the network's own.", ""]
     for title, report in (("dev split", dev), ("test split", test)):
         if report is None:
             continue

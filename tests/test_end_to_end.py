@@ -103,6 +103,10 @@ def test_cli_predict_and_evaluate(tiny_model, tiny_data, tmp_path):
     assert [line["text"] for line in lines] == texts
     for line in lines:
         assert all(line["text"][e["start"]:e["end"]] == e["text"] for e in line["entities"])
+    done = run_cli("predict", "--model", model_dir, "--count-rules", "--text", texts[0])
+    assert done.returncode == 0, done.stderr
+    counts = [e for e in json.loads(done.stdout)["entities"] if e["label"] == "COUNT"]
+    assert [(e["text"], e["start"]) for e in counts] == [("au moins 14", 17)]
 
     report_path = tmp_path / "report.json"
     done = run_cli("evaluate", "--model", model_dir, "--data", str(tiny_data / "dev.json"), "--output",
