@@ -72,6 +72,7 @@ class TrainingParams:
     save_steps: int | None = None  # checkpoint every N optimizer steps; None: at the end of each epoch
     logging_steps: int = 20
     count_rules: bool = False  # the saved model predicts COUNT with conflict_ie.count_rules (exp. 13)
+    tune_continuation_bonus: bool = True  # pick the decoding's entity-continuation weight on dev (exp. 16)
 
 
 @dataclass

@@ -154,7 +154,11 @@ def span_errors(doc: Document, predicted: Sequence[Span], context: int = 30) -> 
 
 def evaluate(extractor, documents: Sequence[Document], batch_size: int = 16) -> EvaluationReport:
     """Score ``extractor`` (a :class:`~conflict_ie.ConflictExtractor`) on annotated documents."""
-    tagged = extractor.tag([doc.text for doc in documents], batch_size=batch_size)
+    return score_tagged(documents, extractor.tag([doc.text for doc in documents], batch_size=batch_size))
+
+
+def score_tagged(documents: Sequence[Document], tagged) -> EvaluationReport:
+    """Score the word tags of each document (``ConflictExtractor.tag``'s output) against its gold spans."""
     y_true, y_pred, predicted = [], [], []
     confusion: dict[str, Counter] = {}
     for doc, result in zip(documents, tagged):

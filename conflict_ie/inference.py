@@ -45,7 +45,8 @@ class ConflictExtractor:
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
                  device: str | None = None, normalize: bool = True, decoding: str = "constrained",
-                 count_rules: bool | None = None, forward=None):
+                 count_rules: bool | None = None, pool_pieces: bool | None = None,
+                 continuation_bonus: float | None = None, forward=None):
         import torch
 
         from .backends import TorchForward
@@ -74,6 +75,13 @@ class ConflictExtractor:
         self.decoding = decoding
         # COUNT from the spec's rules instead of the model (conflict_ie.count_rules); the model dir decides
         self.count_rules = settings.get("count_rules", False) if count_rules is None else count_rules
+        # a model trained with label_all_tokens reads a word from all its pieces, not only the first
+        self.pool_pieces = settings.get("label_all_tokens", False) if pool_pieces is None else pool_pieces
+        # weight on continuing an entity in constrained decoding, tuned on the dev split by training
+        self.continuation_bonus = float(settings.get("continuation_bonus", 1.0) if continuation_bonus is None
+                                        else continuation_bonus)
+        if self.continuation_bonus <= 0:
+            raise ValueError(f"continuation_bonus must be > 0, got {self.continuation_bonus}")
         if self.count_rules and "B-COUNT" not in self.id2label.values():
             raise ValueError("count_rules needs a model with B-COUNT/I-COUNT tags")
 
@@ -149,6 +157,11 @@ class ConflictExtractor:
 
     def tag(self, texts: Sequence[str], batch_size: int = 16) -> list[TaggedText]:
         """The decoded tag of each word and its probability (what evaluation scores in seqeval)."""
+        return [self.decode(tokens, probs) for tokens, probs in self.read(texts, batch_size)]
+
+    def read(self, texts: Sequence[str], batch_size: int = 16
+             ) -> list[tuple[TokenizedText, list[list[float] | None]]]:
+        """Each text's tokens and the model's tag distribution per read token, before decoding."""
         import torch
 
         for i, text in enumerate(texts):
@@ -183,18 +196,21 @@ class ConflictExtractor:
                 distribution = logits.float().softmax(-1).cpu()
                 for row, (doc, w) in enumerate(batch):
                     starts = tokenized[doc].word_starts
-                    owned = [t for t in range(w.own_start, w.own_end) if starts[t]]
+                    owned = [t for t in range(w.own_start, w.own_end) if starts[t] or self.pool_pieces]
                     rows = distribution[row, [t - w.start + 1 for t in owned]].tolist()  # +1 for <s>
                     for token, vector in zip(owned, rows):
                         probs[doc][token] = vector
-        return [self._decode(t, p) for t, p in zip(tokenized, probs)]
+        return list(zip(tokenized, probs))
 
-    def _decode(self, tokens: TokenizedText, probs: list[list[float] | None]) -> TaggedText:
-        positions = [i for i, vector in enumerate(probs) if vector is not None]
-        rows = [probs[i] for i in positions]
+    def decode(self, tokens: TokenizedText, probs: list[list[float] | None]) -> TaggedText:
+        """Word tags from :meth:`read`'s distributions, with this extractor's decoding settings."""
         labels = [self.id2label[k] for k in range(len(self.id2label))]
+        positions = [i for i, vector in enumerate(probs) if vector is not None and tokens.word_starts[i]]
+        if self.pool_pieces:
+            probs = _pool_pieces(tokens, probs, labels)
+        rows = [probs[i] for i in positions]
         if self.decoding == "constrained" and all(t == "O" or t[:2] in ("B-", "I-") for t in labels):
-            best = constrained_decode(rows, labels)
+            best = constrained_decode(rows, labels, self.continuation_bonus)
         else:
             best = [max(range(len(row)), key=row.__getitem__) for row in rows]
         tags: list[str | None] = [None] * len(tokens)
@@ -211,6 +227,45 @@ class ConflictExtractor:
             scores[i] = row[index[tags[i]]]
         return TaggedText(tokens, tuple(tags), tuple(scores))
 
+
+
+def _pool_pieces(tokens: TokenizedText, probs: list[list[float] | None], labels: list[str]) -> list[list[float] | None]:
+    """Each word's distribution from all its pieces: the entity type averaged, B/I from the first piece.
+
+    "Ilunga" is read "▁Il" + "ung" + "a": its first piece is the pronoun "Il", which alone says
+    O; the other pieces say the word is unknown, likely a name.
+    """
+    types = sorted({label[2:] for label in labels if label[:2] in ("B-", "I-")})
+    index = {label: k for k, label in enumerate(labels)}
+    pooled = list(probs)
+    n = len(tokens)
+    for i in range(n):
+        if not tokens.word_starts[i] or probs[i] is None:
+            continue
+        pieces = [probs[i]]
+        j = i + 1
+        while j < n and not tokens.word_starts[j]:
+            if probs[j] is not None:
+                pieces.append(probs[j])
+            j += 1
+        if len(pieces) == 1:
+            continue
+        first, vector = probs[i], [0.0] * len(labels)
+        if "O" in index:
+            vector[index["O"]] = sum(p[index["O"]] for p in pieces) / len(pieces)
+        for kind in types:
+            b, inside = index.get(f"B-{kind}"), index.get(f"I-{kind}")
+            mass = sum((p[b] if b is not None else 0.0) + (p[inside] if inside is not None else 0.0)
+                       for p in pieces) / len(pieces)
+            b_first = first[b] if b is not None else 0.0
+            i_first = first[inside] if inside is not None else 0.0
+            share = b_first / (b_first + i_first) if b_first + i_first > 0 else 0.5
+            if b is not None:
+                vector[b] = mass * share
+            if inside is not None:
+                vector[inside] = mass * (1 - share)
+        pooled[i] = vector
+    return pooled
 
 
 @functools.lru_cache(maxsize=4)

@@ -17,7 +17,8 @@ def _score_rows(report, labels) -> list[str]:
     return rows
 
 
-def render_model_card(config, labels, dev, test, train_seconds: float, n_train: int) -> str:
+def render_model_card(config, labels, dev, test, train_seconds: float, n_train: int,
+                      continuation_bonus: float | None = None) -> str:
     model = config.model
     if model.name_or_path:
         base = f"fine-tuned from `{model.name_or_path}`"
@@ -26,6 +27,8 @@ def render_model_card(config, labels, dev, test, train_seconds: float, n_train: 
         base = (f"a CamemBERT-architecture encoder trained from scratch ({s.num_hidden_layers} layers, hidden size "
                 f"{s.hidden_size}, {s.num_attention_heads} heads, SentencePiece vocabulary of {s.vocab_size} pieces "
                 f"learned from bundled text)")
+    # a model trained with every piece of a word labelled reads a word from all its pieces
+    aggregation = "average" if config.training.label_all_tokens else "first"
     lines = [
         "---",
         "language: fr",
@@ -47,7 +50,8 @@ def render_model_card(config, labels, dev, test, train_seconds: float, n_train: 
         "model.predict(\"Daech a frappé Raqqa avec trois drones.\")",
         "",
         "from transformers import pipeline  # plain transformers works too",
-        "ner = pipeline(\"token-classification\", model=\"path/to/this/dir\", aggregation_strategy=\"first\", stride=64)",
+        f"ner = pipeline(\"token-classification\", model=\"path/to/this/dir\", aggregation_strategy=\"{aggregation}\", "
+        f"stride={config.training.stride})",
         "```",
         "",
     ]
@@ -67,6 +71,10 @@ def render_model_card(config, labels, dev, test, train_seconds: float, n_train: 
     if dev is not None:
         lines += ["The best epoch was chosen on the dev split (strict micro F1); the test split was not used to "
                   "choose anything.", ""]
+    if continuation_bonus is not None:
+        lines += [f"Decoding: constrained IOB2 (Viterbi) with an entity-continuation weight of "
+                  f"{continuation_bonus:g}, chosen on the dev split (`conflict_ie.continuation_bonus` in "
+                  f"`config.json`), so the dev scores above are slightly optimistic.", ""]
     lines += ["## Training", "", "![learning curve](learning_curve.png)", ""]
     if dev is not None:
         lines += ["![confusion matrix](confusion_matrix.png)", ""]
@@ -77,6 +85,7 @@ def render_model_card(config, labels, dev, test, train_seconds: float, n_train: 
     return "\n".join(lines)
 
 
-def write_model_card(directory: Path, config, labels, dev, test, train_seconds: float, n_train: int) -> None:
-    (Path(directory) / "README.md").write_text(render_model_card(config, labels, dev, test, train_seconds, n_train),
-                                               encoding="utf-8")
+def write_model_card(directory: Path, config, labels, dev, test, train_seconds: float, n_train: int,
+                     continuation_bonus: float | None = None) -> None:
+    card = render_model_card(config, labels, dev, test, train_seconds, n_train, continuation_bonus)
+    (Path(directory) / "README.md").write_text(card, encoding="utf-8")

@@ -177,7 +177,8 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
     model, tokenizer = build_model(config.model, label_config.labels, t.max_length,
                                    tokenizer_dir=last_checkpoint)
     setattr(model.config, CONFIG_KEY, {"max_length": t.max_length, "stride": t.stride,
-                                       "labels": list(label_config.labels), "count_rules": t.count_rules})
+                                       "labels": list(label_config.labels), "count_rules": t.count_rules,
+                                       "label_all_tokens": t.label_all_tokens})
     label2id = {label: int(i) for label, i in model.config.label2id.items()}
     train_features = build_features(train_documents, tokenizer, label2id, t.max_length, t.stride, t.label_all_tokens)
     dev_features = build_features(dev_documents, tokenizer, label2id, t.max_length, t.stride, t.label_all_tokens)
@@ -210,18 +211,48 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
 
     model = trainer.model
     extractor = ConflictExtractor(model, tokenizer, t.max_length, t.stride, device=str(trainer.args.device))
+    tuning = None
+    if dev_documents and t.tune_continuation_bonus:
+        tuning = tune_continuation_bonus(extractor, dev_documents, t.eval_batch_size)
+        getattr(model.config, CONFIG_KEY)["continuation_bonus"] = extractor.continuation_bonus
     dev_report = evaluate(extractor, dev_documents) if dev_documents else None
     test_report = evaluate(extractor, test_documents) if test_documents else None
     save_model_dir(output_dir, model, tokenizer, config, trainer.state.log_history, dev_report, test_report,
-                   train_seconds, n_train=len(train_documents))
+                   train_seconds, n_train=len(train_documents), tuning=tuning)
     if trainer.is_world_process_zero():
         shutil.rmtree(checkpoint_dir, ignore_errors=True)
     return TrainResult(output_dir, dev_report, test_report, train_seconds)
 
 
+CONTINUATION_BONUSES = (1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
+
+
+def tune_continuation_bonus(extractor: ConflictExtractor, documents: Sequence[Document], batch_size: int = 32,
+                            grid: Sequence[float] = CONTINUATION_BONUSES) -> dict:
+    """Set ``extractor.continuation_bonus`` to the grid value with the best strict dev F1.
+
+    The network runs once; only the Viterbi decoding is repeated. The dev scores reported
+    afterwards include this choice (so they are slightly optimistic); the test split is not used.
+    """
+    from .evaluation import score_tagged
+
+    read = extractor.read([doc.text for doc in documents], batch_size)
+    scores = {}
+    for bonus in grid:
+        extractor.continuation_bonus = bonus
+        report = score_tagged(documents, [extractor.decode(tokens, probs) for tokens, probs in read])
+        scores[bonus] = report.strict["micro avg"]["f1-score"]
+    best = max(grid, key=lambda b: (round(scores[b], 6), -abs(b - 1.0)))
+    extractor.continuation_bonus = best
+    logger.info("entity-continuation weight on dev: %s -> %s (strict F1 %.4f, was %.4f at 1.0)",
+                "  ".join(f"{b:g}: {f:.4f}" for b, f in scores.items()), f"{best:g}", scores[best],
+                scores.get(1.0, float("nan")))
+    return {"chosen": best, "dev_strict_f1": {f"{b:g}": round(f, 4) for b, f in scores.items()}}
+
+
 def save_model_dir(output_dir: Path, model, tokenizer, config: TrainConfig, history: list[dict],
                    dev: EvaluationReport | None, test: EvaluationReport | None, train_seconds: float,
-                   n_train: int) -> None:
+                   n_train: int, tuning: dict | None = None) -> None:
     """Write the whole model dir beside, then swap it in: a crash never leaves a half-written one."""
     from . import plots
 
@@ -234,12 +265,13 @@ def save_model_dir(output_dir: Path, model, tokenizer, config: TrainConfig, hist
                                                                  allow_unicode=True), encoding="utf-8")
         metrics = {"train_seconds": round(train_seconds, 1), "train_documents": n_train,
                    "dev": dev.to_dict() if dev else None, "test": test.to_dict() if test else None,
-                   "log_history": history}
+                   "continuation_bonus_tuning": tuning, "log_history": history}
         (tmp / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
         plots.learning_curve(history, tmp / "learning_curve.png")
         if dev:
             plots.confusion_matrix(dev.confusion, tmp / "confusion_matrix.png", "dev split, word-level")
-        write_model_card(tmp, config, getattr(model.config, CONFIG_KEY)["labels"], dev, test, train_seconds, n_train)
+        write_model_card(tmp, config, getattr(model.config, CONFIG_KEY)["labels"], dev, test, train_seconds, n_train,
+                         continuation_bonus=getattr(model.config, CONFIG_KEY).get("continuation_bonus"))
         old = None
         if output_dir.exists():
             old = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
