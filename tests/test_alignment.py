@@ -113,3 +113,22 @@ def test_constrained_decode_is_the_best_valid_sequence():
         best = max((p for p in itertools.product(range(len(tags)), repeat=n) if valid(p)),
                    key=lambda p: sum(math.log(probs[i][k]) for i, k in enumerate(p)))
         assert constrained_decode(probs, tags) == list(best)
+        # with a weight on continuing an entity: every valid I- tag continues one
+        bonus = rng.choice([0.5, 2.0, 8.0])
+        best = max((p for p in itertools.product(range(len(tags)), repeat=n) if valid(p)),
+                   key=lambda p: sum(math.log(probs[i][k]) + math.log(bonus) * tags[k].startswith("I-")
+                                     for i, k in enumerate(p)))
+        assert constrained_decode(probs, tags, continuation_bonus=bonus) == list(best)
+
+
+def test_continuation_bonus_keeps_a_name_whole():
+    from conflict_ie.alignment import constrained_decode
+
+    tags = ["O", "B-ACTOR", "I-ACTOR"]
+    # "Khawaja Asif": the second word leans O (0.6) over I-ACTOR (0.4)
+    probs = [[0.1, 0.9, 0.0], [0.6, 0.0, 0.4]]
+    assert constrained_decode(probs, tags) == [1, 0]
+    assert constrained_decode(probs, tags, continuation_bonus=2.0) == [1, 2]
+    # a large weight may open an entity to continue it, but never puts an I- after O
+    path = constrained_decode([[0.9, 0.05, 0.05], [0.6, 0.0, 0.4]], tags, continuation_bonus=100.0)
+    assert path == [1, 2]

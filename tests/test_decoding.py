@@ -54,3 +54,24 @@ def test_a_model_trained_on_all_pieces_is_read_from_all_pieces(tmp_path, tiny_da
         assert all(doc.text[e.start:e.end] == e.text and 0 < e.score <= 1 for e in entities)
     scores = span_scores([d.spans for d in docs], [[e.to_span() for e in p] for p in predictions])
     assert scores["micro"]["f1"] > 0.6  # it learned its training documents
+
+
+def test_training_tunes_the_continuation_weight_on_dev(tiny_model):
+    import json
+
+    import conflict_ie
+    from conflict_ie.training import CONTINUATION_BONUSES
+
+    out = tiny_model.output_dir
+    tuning = json.loads((out / "metrics.json").read_text())["continuation_bonus_tuning"]
+    scores = {float(b): f for b, f in tuning["dev_strict_f1"].items()}
+    assert set(scores) == set(CONTINUATION_BONUSES)
+    assert scores[tuning["chosen"]] == max(scores.values())
+    saved = json.loads((out / "config.json").read_text())["conflict_ie"]["continuation_bonus"]
+    assert saved == tuning["chosen"]
+    model = conflict_ie.ConflictExtractor.from_pretrained(out)
+    assert model.continuation_bonus == saved
+    # the dev report saved beside the model is the one of the chosen weight
+    dev = json.loads((out / "metrics.json").read_text())["dev"]["strict"]["micro avg"]["f1-score"]
+    assert round(dev, 4) == scores[tuning["chosen"]]
+    assert f"entity-continuation weight of {saved:g}" in (out / "README.md").read_text()

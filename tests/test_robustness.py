@@ -5,6 +5,7 @@ Each run generates well over 1,000 inputs (see the max_examples of each test).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -61,7 +62,11 @@ def test_batch_equals_single(model, batch):
     assert len(together) == len(batch)
     for text, entities in zip(batch, together):
         check_entities(text, entities)
-        assert entities == model.predict(text)
+        alone = model.predict(text)
+        # the same entities; scores may differ in the last rounded digit (padding changes float sums)
+        assert [dataclasses.replace(e, score=0.0) for e in entities] == \
+            [dataclasses.replace(e, score=0.0) for e in alone]
+        assert all(abs(a.score - b.score) <= 1e-3 for a, b in zip(entities, alone))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
