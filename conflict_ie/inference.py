@@ -41,6 +41,12 @@ class ConflictExtractor:
     >>> model = ConflictExtractor.from_pretrained("models/offline")  # doctest: +SKIP
     >>> model.predict("Daech a frappé Raqqa avec trois drones.")  # doctest: +SKIP
     [Entity(start=0, end=5, text='Daech', label='ACTOR', score=0.98), ...]
+
+    Decoding settings left at None come from the model dir (the ``conflict_ie`` entry of
+    ``config.json``, written by training): ``count_rules`` (COUNT from
+    :mod:`conflict_ie.count_rules`), ``pool_pieces`` (read a word from all its pieces; on for
+    models trained with ``label_all_tokens``) and ``continuation_bonus`` (the weight on
+    continuing an entity in constrained decoding, chosen on dev).
     """
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
