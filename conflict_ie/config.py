@@ -52,7 +52,8 @@ class DataConfig:
     label_config: str | None = None
     skip_invalid: bool = False
     augment_copies: int = 0         # mention-replaced copies of each training document (0: none)
-    augment_probability: float = 0.5  # chance that each ACTOR/WEAPON/LOCATION mention is replaced
+    augment_probability: float = 0.5  # chance that each ACTOR/WEAPON/LOCATION mention (gazetteer: place) is replaced
+    augment_source: str = "corpus"  # "corpus": other training mentions; "gazetteer": unseen person and place names
 
 
 @dataclass
@@ -148,6 +149,8 @@ class TrainConfig:
                 raise ConfigError("model.scratch.tokenizer_texts: list at least one text file to learn the tokenizer from")
         if self.data.augment_copies < 0 or not 0 <= self.data.augment_probability <= 1:
             raise ConfigError("data.augment_copies must be >= 0 and data.augment_probability in [0, 1]")
+        if self.data.augment_source not in ("corpus", "gazetteer"):
+            raise ConfigError(f"data.augment_source must be 'corpus' or 'gazetteer', got {self.data.augment_source!r}")
         if self.data.train is None:
             raise ConfigError("data.train: give a Label Studio export to train on")
         if check_files:

@@ -170,9 +170,10 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
     if config.data.augment_copies:
         from .augmentation import augment
 
-        extra = augment(train_documents, config.data.augment_copies, config.data.augment_probability, t.seed)
-        logger.info("mention replacement: %d augmented copies added to %d training documents", len(extra),
-                    len(train_documents))
+        extra = augment(train_documents, config.data.augment_copies, config.data.augment_probability, t.seed,
+                        config.data.augment_source)
+        logger.info("mention replacement (%s): %d augmented copies added to %d training documents",
+                    config.data.augment_source, len(extra), len(train_documents))
         train_documents = [*train_documents, *extra]
     model, tokenizer = build_model(config.model, label_config.labels, t.max_length,
                                    tokenizer_dir=last_checkpoint)

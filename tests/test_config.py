@@ -32,6 +32,7 @@ def test_production_config_points_at_camembert_base():
     ("model.scratch.num_attention_heads=3", "must be divisible by"),
     ("training.max_length=1024", "must be <= model.scratch.max_position_embeddings - 2"),
     ("epochs", "must look like section.key=value"),
+    ("data.augment_source=wikipedia", "data.augment_source must be 'corpus' or 'gazetteer', got 'wikipedia'"),
 ])
 def test_config_errors_name_the_key(monkeypatch, override, message):
     monkeypatch.chdir(ROOT)
