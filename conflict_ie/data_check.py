@@ -30,13 +30,17 @@ _COUNT_OPENERS = ("un", "une", "des", "de", "d'", "d’", "du", "au", "aux")
 PLACE_NAMES_WITH_ARTICLE = frozenset({
     "Le Caire", "La Mecque", "La Haye", "Le Cap", "La Paz", "Le Havre", "Les Cayes", "La Havane",
     "La Nouvelle-Orléans", "Le Mans", "La Réunion", "La Goulette", "Las Vegas", "Los Angeles",
-    "La Rochelle", "Le Bourget",
+    "La Rochelle", "Le Bourget", "La Gabarra",
 })
 # Named organisations and persons whose article is part of the name.
 ACTOR_NAMES_WITH_ARTICLE = frozenset({"La Repubblica", "Le Monde", "Le Figaro", "Le Parisien", "La Croix",
                                        "Les Échos", "L'Express", "L’Express", "Le Point", "La Tribune",
                                        "Le Temps", "La Libre Belgique", "Le Soir", "L'Orient-Le Jour",
-                                       "L’Orient-Le Jour", "Le Journal du Dimanche"})
+                                       "L’Orient-Le Jour", "Le Journal du Dimanche", "L'Essor", "L’Essor",
+                                       "Le Nouvelliste"})
+# datelines write places in capitals ("LA HAYE (AFP)"): the lists are matched case-insensitively
+_PLACES_WITH_ARTICLE = frozenset(name.casefold() for name in PLACE_NAMES_WITH_ARTICLE)
+_ACTORS_WITH_ARTICLE = frozenset(name.casefold() for name in ACTOR_NAMES_WITH_ARTICLE)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ def span_issues(doc: Document) -> list[SpanIssue]:
             flag("crosses a line break")
         first = _first_word(s)
         allowed = _COUNT_OPENERS if span.label == "COUNT" else ()
-        exempt = s in PLACE_NAMES_WITH_ARTICLE or (span.label == "ACTOR" and s in ACTOR_NAMES_WITH_ARTICLE)
+        key = s.casefold()
+        exempt = key in _PLACES_WITH_ARTICLE or (span.label == "ACTOR" and key in _ACTORS_WITH_ARTICLE)
         if first in _DETERMINERS and first not in allowed and not exempt and len(s) > len(first):
             flag(f"starts with the determiner {first!r}")
         if span.label not in LABELS:

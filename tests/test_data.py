@@ -50,7 +50,8 @@ def test_span_lint_flags_spec_violations(text, start, end, label, rule):
 
 
 @pytest.mark.parametrize("text, label", [("une trentaine", "COUNT"), ("des dizaines", "COUNT"), ("au moins 14", "COUNT"),
-                                         ("Le Caire", "LOCATION"), ("Forces armées maliennes", "ACTOR")])
+                                         ("Le Caire", "LOCATION"), ("LA HAYE", "LOCATION"), ("L'Essor", "ACTOR"),
+                                         ("Forces armées maliennes", "ACTOR")])
 def test_span_lint_accepts_what_the_spec_allows(text, label):
     assert span_issues(Document("d", text, (Span(0, len(text), label, text),))) == []
 
