@@ -89,8 +89,9 @@ class Gazetteer:
         faker = self.rng.choice(self.fakers)
         return f"{faker.first_name()} {faker.last_name()}"
 
-    def place(self) -> str:
-        return self.rng.choice(self.places)
+    def place(self, current: str, probability: float) -> str:
+        """A GeoNames city with ``probability``, else ``current`` unchanged."""
+        return self.rng.choice(self.places) if self.rng.random() < probability else current
 
 
 def person_spans(documents: Sequence[Document]) -> list[set[tuple[int, int]]]:
@@ -120,7 +121,7 @@ def replace_names(doc: Document, persons: set[tuple[int, int]], gazetteer: Gazet
         if span.label == "LOCATION" and not _ARTICLE_BEFORE.search(doc.text[max(0, span.start - 6):span.start]):
             key = ("place", span.text)
             if key not in chosen:
-                chosen[key] = gazetteer.place() if gazetteer.rng.random() < probability else span.text
+                chosen[key] = gazetteer.place(span.text, probability)
             return chosen[key]
         return span.text
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .augmentation import SOURCES as AUGMENT_SOURCES
 from .errors import ConfigError
 
 
@@ -149,8 +150,9 @@ class TrainConfig:
                 raise ConfigError("model.scratch.tokenizer_texts: list at least one text file to learn the tokenizer from")
         if self.data.augment_copies < 0 or not 0 <= self.data.augment_probability <= 1:
             raise ConfigError("data.augment_copies must be >= 0 and data.augment_probability in [0, 1]")
-        if self.data.augment_source not in ("corpus", "gazetteer"):
-            raise ConfigError(f"data.augment_source must be 'corpus' or 'gazetteer', got {self.data.augment_source!r}")
+        if self.data.augment_source not in AUGMENT_SOURCES:
+            raise ConfigError(f"data.augment_source must be {' or '.join(map(repr, AUGMENT_SOURCES))}, "
+                              f"got {self.data.augment_source!r}")
         if self.data.train is None:
             raise ConfigError("data.train: give a Label Studio export to train on")
         if check_files:

@@ -1,6 +1,10 @@
 """Mention replacement keeps offsets exact and draws only from the documents given."""
 
-from conflict_ie.augmentation import augment, mention_pools
+import re
+
+import pytest
+
+from conflict_ie.augmentation import augment, mention_pools, person_spans
 
 
 def test_augmented_copies_keep_exact_offsets_and_labels(corpus):
@@ -24,12 +28,6 @@ def test_augmented_copies_keep_exact_offsets_and_labels(corpus):
 
 
 def test_gazetteer_brings_unseen_person_and_place_names(corpus):
-    import re
-
-    import pytest
-
-    from conflict_ie.augmentation import person_spans
-
     docs = corpus["train"][:40]
     copies = augment(docs, copies=1, probability=1.0, seed=3, source="gazetteer")
     assert augment(docs, copies=1, probability=1.0, seed=3, source="gazetteer") == copies  # deterministic
