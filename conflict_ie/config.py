@@ -75,6 +75,7 @@ class TrainingParams:
     logging_steps: int = 20
     count_rules: bool = False  # the saved model predicts COUNT with conflict_ie.count_rules (exp. 13)
     tune_continuation_bonus: bool = True  # pick the decoding's entity-continuation weight on dev (exp. 16)
+    name_boundaries: str | None = None  # e.g. "spacy:fr_core_news_md": entities take spaCy's name edges (exp. 25)
 
 
 @dataclass
@@ -153,6 +154,9 @@ class TrainConfig:
         if self.data.augment_source not in AUGMENT_SOURCES:
             raise ConfigError(f"data.augment_source must be {' or '.join(map(repr, AUGMENT_SOURCES))}, "
                               f"got {self.data.augment_source!r}")
+        if t.name_boundaries is not None and not t.name_boundaries.startswith("spacy:"):
+            raise ConfigError(f"training.name_boundaries must be 'spacy:<pipeline>' (e.g. 'spacy:fr_core_news_md') "
+                              f"or null, got {t.name_boundaries!r}")
         if self.data.train is None:
             raise ConfigError("data.train: give a Label Studio export to train on")
         if check_files:

