@@ -59,6 +59,11 @@ def render_model_card(config, labels, dev, test, train_seconds: float, n_train: 
         lines += ["COUNT comes from conflict-ie's rules (`conflict_ie.count_rules`, written from the annotation "
                   "spec), laid over the model's tags; the scores below include them. `transformers.pipeline` "
                   "runs the network alone, so its COUNT is the network's own.", ""]
+    if config.training.name_boundaries:
+        lines += [f"ACTOR and LOCATION entities take the edges of the person and organisation names that "
+                  f"`{config.training.name_boundaries}` finds (`conflict_ie.names`; needs spaCy and that pipeline "
+                  "installed, e.g. `conflict-ie[vectors]`); the scores below include it. `transformers.pipeline` "
+                  "gives the network's own edges.", ""]
     for title, report in (("dev split", dev), ("test split", test)):
         if report is None:
             continue

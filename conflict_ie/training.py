@@ -213,16 +213,24 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
 
     model = trainer.model
     extractor = ConflictExtractor(model, tokenizer, t.max_length, t.stride, device=str(trainer.args.device))
-    tuning, dev_report = None, None
+    tuning, dev_report, name_effect = None, None, None
     if dev_documents:  # the network reads dev once, for the tuning and for the report
         dev_read = extractor.read([doc.text for doc in dev_documents], t.eval_batch_size)
         if t.tune_continuation_bonus:
             tuning = tune_continuation_bonus(extractor, dev_documents, dev_read)
             getattr(model.config, CONFIG_KEY)["continuation_bonus"] = extractor.continuation_bonus
         dev_report = score_tagged(dev_documents, [extractor.decode(*reading) for reading in dev_read])
+        if extractor.find_names is not None:  # what the name edges bring, for the log and metrics.json
+            find_names, extractor.find_names = extractor.find_names, None
+            without = score_tagged(dev_documents, [extractor.decode(*reading) for reading in dev_read])
+            extractor.find_names = find_names
+            name_effect = {"dev_strict_f1_without": round(without.summary()["f1"], 4),
+                           "dev_strict_f1_with": round(dev_report.summary()["f1"], 4)}
+            logger.info("name boundaries from %s: dev strict F1 %.4f -> %.4f", extractor.name_boundaries,
+                        without.summary()["f1"], dev_report.summary()["f1"])
     test_report = evaluate(extractor, test_documents) if test_documents else None
     save_model_dir(output_dir, model, tokenizer, config, trainer.state.log_history, dev_report, test_report,
-                   train_seconds, n_train=len(train_documents), tuning=tuning)
+                   train_seconds, n_train=len(train_documents), tuning=tuning, name_effect=name_effect)
     if trainer.is_world_process_zero():
         shutil.rmtree(checkpoint_dir, ignore_errors=True)
     return TrainResult(output_dir, dev_report, test_report, train_seconds)
@@ -254,7 +262,7 @@ def tune_continuation_bonus(extractor: ConflictExtractor, documents: Sequence[Do
 
 def save_model_dir(output_dir: Path, model, tokenizer, config: TrainConfig, history: list[dict],
                    dev: EvaluationReport | None, test: EvaluationReport | None, train_seconds: float,
-                   n_train: int, tuning: dict | None = None) -> None:
+                   n_train: int, tuning: dict | None = None, name_effect: dict | None = None) -> None:
     """Write the whole model dir beside, then swap it in: a crash never leaves a half-written one."""
     from . import plots
 
@@ -267,7 +275,7 @@ def save_model_dir(output_dir: Path, model, tokenizer, config: TrainConfig, hist
                                                                  allow_unicode=True), encoding="utf-8")
         metrics = {"train_seconds": round(train_seconds, 1), "train_documents": n_train,
                    "dev": dev.to_dict() if dev else None, "test": test.to_dict() if test else None,
-                   "continuation_bonus_tuning": tuning, "log_history": history}
+                   "continuation_bonus_tuning": tuning, "name_boundaries": name_effect, "log_history": history}
         (tmp / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
         plots.learning_curve(history, tmp / "learning_curve.png")
         if dev:

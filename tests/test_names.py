@@ -110,3 +110,32 @@ def test_extractor_snaps_a_real_models_entities_to_names(tiny_model, corpus):
     tagged = snapped.tag(texts)
     assert [[(e.start, e.end, e.label) for e in t.entities()] for t in tagged] == \
         [[(e.start, e.end, e.label) for e in doc] for doc in after]
+
+
+def test_name_boundaries_setting_travels_with_the_model_dir(tiny_model, tmp_path):
+    model = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir)
+    config = model.model.config
+    config.conflict_ie = {**config.conflict_ie, "name_boundaries": SPACY}
+    model.model.save_pretrained(tmp_path)
+    model.tokenizer.save_pretrained(tmp_path)
+    assert conflict_ie.ConflictExtractor.from_pretrained(tmp_path).name_boundaries == SPACY
+    assert conflict_ie.ConflictExtractor.from_pretrained(tmp_path, name_boundaries=False).find_names is None
+
+
+def test_training_with_name_boundaries_records_their_effect(tiny_data, tmp_path):
+    import json
+
+    from conftest import TINY_CONFIG
+
+    from conflict_ie.training import train
+
+    raw = {**TINY_CONFIG, "training": {**TINY_CONFIG["training"], "epochs": 3, "name_boundaries": SPACY}}
+    raw["model"] = {**raw["model"], "scratch": {**raw["model"]["scratch"],
+                                                "tokenizer_texts": [str(tiny_data / "train.json")]}}
+    raw["data"] = {**raw["data"], "train": str(tiny_data / "train.json"), "dev": str(tiny_data / "dev.json")}
+    result = train(TrainConfig.from_dict(raw), tmp_path / "model")
+    metrics = json.loads((tmp_path / "model" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["name_boundaries"]["dev_strict_f1_with"] == round(result.dev.summary()["f1"], 4)
+    assert 0 <= metrics["name_boundaries"]["dev_strict_f1_without"] <= 1
+    assert "conflict_ie.names" in (tmp_path / "model" / "README.md").read_text(encoding="utf-8")
+    assert conflict_ie.ConflictExtractor.from_pretrained(tmp_path / "model").name_boundaries == SPACY
