@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from .alignment import TokenizedText
 from .data_check import determiner_length
+from .edges import entity_runs
 from .schema import OUTSIDE, Span
 
 NAME_LABELS = ("PER", "ORG")
@@ -90,7 +91,7 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
         first, last = bisect.bisect_left(starts, name.start), bisect.bisect_left(starts, name.end)
         if first < last and starts[first] == name.start and ends[last - 1] == name.end:
             extents.append((first, last))
-    entities = _entity_runs([tags[i] for i in words])  # (label, first, last) over word positions
+    entities = entity_runs([tags[i] for i in words])  # (label, first, last) over word positions
     gathered: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
     for entity in entities:
         label, first, last = entity
@@ -110,24 +111,6 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
         for k in range(first, last):
             merged[words[k]] = ("B-" if k == first else "I-") + label
     return merged
-
-
-def _entity_runs(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    """(label, first, last) of each entity in a word tag sequence, read as seqeval's default mode."""
-    runs: list[tuple[str, int, int]] = []
-    current: list | None = None
-    for k, tag in enumerate(tags):
-        if tag == OUTSIDE or tag is None:
-            current = None
-            continue
-        prefix, label = tag.split("-", 1)
-        if prefix == "I" and current is not None and current[0] == label and current[2] == k:
-            current[2] = k + 1
-            runs[-1] = tuple(current)
-        else:
-            current = [label, k, k + 1]
-            runs.append(tuple(current))
-    return runs
 
 
 def name_finder(source: str | None) -> Callable[[str], list[Span]] | None:

@@ -1,0 +1,58 @@
+"""Entity edges: function words and determiners off the edges, hyphenated words whole."""
+
+import conflict_ie
+from conflict_ie.alignment import spans_to_tags, tags_to_spans, tokenize
+from conflict_ie.data_check import span_issues
+from conflict_ie.edges import entity_runs, tidy_edges
+from conflict_ie.schema import Document, Span
+
+
+def _tidy(tokenizer, text, model_spans):
+    tokens = tokenize(text, tokenizer)
+    tags = tidy_edges(tokens, spans_to_tags(tokens, model_spans))
+    assert all(tags[i] is None for i in range(len(tokens)) if not tokens.word_starts[i])
+    return [(span.text, span.label) for span, _ in tags_to_spans(tokens, tags)]
+
+
+def _span(text, part, label):
+    start = text.index(part)
+    return Span(start, start + len(part), label, part)
+
+
+def test_edges_follow_the_spec(corpus_tokenizer):
+    text = "L'armée israélienne a tiré un drone Ababil de nuit sur des Tu-95 et des sous-munitions, selon Le Caire."
+    model = [_span(text, "L'armée israélienne", "ACTOR"), _span(text, "drone Ababil de", "WEAPON"),
+             _span(text, "Tu-", "WEAPON"), _span(text, "sous", "WEAPON"), _span(text, "Le Caire", "ACTOR"),
+             _span(text, "un", "COUNT")]
+    assert _tidy(corpus_tokenizer, text, model) == [
+        ("armée israélienne", "ACTOR"), ("un", "COUNT"), ("drone Ababil", "WEAPON"), ("Tu-95", "WEAPON"),
+        ("sous-munitions", "WEAPON"), ("Le Caire", "ACTOR")]
+
+
+def test_an_entity_of_only_function_words_is_dropped_and_neighbours_are_kept(corpus_tokenizer):
+    text = "Selon l'ONU, des frappes de l'aviation turque ont visé Zakho-Duhok."
+    model = [_span(text, "l'", "LOCATION"), _span(text, "ONU", "ACTOR"), _span(text, "Zakho", "LOCATION"),
+             _span(text, "Duhok", "LOCATION")]
+    # "Zakho" and "Duhok" are two entities: growing one over the other is not allowed
+    assert _tidy(corpus_tokenizer, text, model) == [("ONU", "ACTOR"), ("Zakho", "LOCATION"), ("Duhok", "LOCATION")]
+
+
+def test_entity_runs_read_tags_like_seqeval_default_mode():
+    tags = ["B-ACTOR", "I-ACTOR", "O", "I-WEAPON", "I-WEAPON", "B-WEAPON", None, "I-LOCATION"]
+    assert entity_runs(tags) == [("ACTOR", 0, 2), ("WEAPON", 3, 5), ("WEAPON", 5, 6), ("LOCATION", 7, 8)]
+
+
+def test_a_real_models_tidied_entities_break_no_edge_rule(tiny_model, corpus):
+    raw = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir, edge_rules=False)
+    tidy = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir)
+    texts = [d.text for d in corpus["dev"][:20]]
+    broken_before = broken_after = 0
+    for i, (before, after) in enumerate(zip(raw.predict(texts), tidy.predict(texts))):
+        def determiner_starts(entities):
+            doc = Document(str(i), texts[i], [e.to_span() for e in entities if e.label != "COUNT"])
+            return [p for p in span_issues(doc) if "determiner" in p.rule]
+        broken_before += len(determiner_starts(before))
+        broken_after += len(determiner_starts(after))
+        assert all(texts[i][e.start:e.end] == e.text for e in after)
+        assert not any(texts[i][e.start:e.end].split()[-1] in ("de", "à", "et") for e in after if e.label != "COUNT")
+    assert broken_after == 0
