@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Sequence, overload
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .count_rules import find_counts, overlay_counts
 from .edges import tidy_edges
+from .locatives import places_after_locatives
 from .names import NameFinder, snap_to_names
 from .schema import Entity
 
@@ -51,15 +52,17 @@ class ConflictExtractor:
     models trained with ``label_all_tokens``), ``continuation_bonus`` (the weight on
     continuing an entity in constrained decoding, chosen on dev) and ``name_boundaries``
     (``"spacy:<pipeline>"``: ACTOR and LOCATION entities take the edges of the names spaCy
-    finds, :mod:`conflict_ie.names`; ``False`` turns it off). ``edge_rules`` keeps the spec's
-    edges (no entity ending on "de" or starting with "l'", :mod:`conflict_ie.edges`).
+    finds, :mod:`conflict_ie.names`; ``False`` turns it off). ``spec_rules`` applies the spec's
+    rules to decoded entities: no entity ends on "de" or starts with "l'"
+    (:mod:`conflict_ie.edges`), a name after "à", "en", "près de"... is a place
+    (:mod:`conflict_ie.locatives`).
     """
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
                  device: str | None = None, normalize: bool = True, decoding: str = "constrained",
                  count_rules: bool | None = None, pool_pieces: bool | None = None,
                  continuation_bonus: float | None = None, name_boundaries: str | bool | None = None,
-                 edge_rules: bool = True, forward=None):
+                 spec_rules: bool = True, forward=None):
         import torch
 
         from .backends import TorchForward
@@ -98,8 +101,9 @@ class ConflictExtractor:
                                         else continuation_bonus)
         if self.continuation_bonus <= 0:
             raise ValueError(f"continuation_bonus must be > 0, got {self.continuation_bonus}")
-        # no entity ends on "de" or starts with "l'", none cuts "Tu-95" (conflict_ie.edges)
-        self.edge_rules = edge_rules
+        # the spec's rules on decoded entities: no entity ends on "de" or starts with "l'", none cuts
+        # "Tu-95" (conflict_ie.edges); "à Moscou" is a place (conflict_ie.locatives)
+        self.spec_rules = spec_rules
         # edges of multi-word names from spaCy (conflict_ie.names); the model dir decides
         source = settings.get("name_boundaries") if name_boundaries is None else name_boundaries
         if source is True:
@@ -239,10 +243,11 @@ class ConflictExtractor:
         tags: list[str | None] = [None] * len(tokens)
         for i, k in zip(positions, best):
             tags[i] = self.labels[k]
-        if self.find_names is not None:
-            tags = snap_to_names(tokens, tags, self.find_names(tokens.text))
-        if self.edge_rules:
-            tags = tidy_edges(tokens, tags)
+        names = self.find_names(tokens.text) if self.find_names is not None else []
+        if names:
+            tags = snap_to_names(tokens, tags, names)
+        if self.spec_rules:
+            tags = places_after_locatives(tokens, tidy_edges(tokens, tags), names)
         if self.count_rules:
             tags = overlay_counts(tokens, tags, find_counts(tokens.text))
         # each tag's probability under the model (for a rule's COUNT, how much the model agrees)

@@ -43,7 +43,7 @@ def test_entity_runs_read_tags_like_seqeval_default_mode():
 
 
 def test_a_real_models_tidied_entities_break_no_edge_rule(tiny_model, corpus):
-    raw = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir, edge_rules=False)
+    raw = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir, spec_rules=False)
     tidy = conflict_ie.ConflictExtractor.from_pretrained(tiny_model.output_dir)
     texts = [d.text for d in corpus["dev"][:20]]
     broken_before = broken_after = 0
@@ -56,3 +56,21 @@ def test_a_real_models_tidied_entities_break_no_edge_rule(tiny_model, corpus):
         assert all(texts[i][e.start:e.end] == e.text for e in after)
         assert not any(texts[i][e.start:e.end].split()[-1] in ("de", "à", "et") for e in after if e.label != "COUNT")
     assert broken_after == 0
+
+
+def test_an_actor_after_a_locative_preposition_becomes_a_place(corpus_tokenizer):
+    from conflict_ie.locatives import places_after_locatives
+
+    text = "À Moscou, le Kremlin a parlé ; des combats près de Kherson et en Belgique, selon une chercheuse " \
+           "à Amnesty International. Moscou a répondu."
+    model = [_span(text, "Moscou", "ACTOR"), _span(text, "Kremlin", "ACTOR"), _span(text, "Kherson", "ACTOR"),
+             _span(text, "Belgique", "ACTOR"), _span(text, "Amnesty International", "ACTOR"),
+             Span(text.rindex("Moscou"), text.rindex("Moscou") + 6, "ACTOR", "Moscou")]
+    tokens = tokenize(text, corpus_tokenizer)
+    names = [_span(text, "Amnesty International", "ORG")]
+    tags = places_after_locatives(tokens, spans_to_tags(tokens, model), names)
+    got = [(span.text, span.label, span.start) for span, _ in tags_to_spans(tokens, tags)]
+    assert got == [("Moscou", "LOCATION", 2), ("Kremlin", "ACTOR", text.index("Kremlin")),
+                   ("Kherson", "LOCATION", text.index("Kherson")), ("Belgique", "LOCATION", text.index("Belgique")),
+                   ("Amnesty International", "ACTOR", text.index("Amnesty")),
+                   ("Moscou", "ACTOR", text.rindex("Moscou"))]  # the acting Moscou stays an ACTOR
