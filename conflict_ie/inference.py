@@ -15,8 +15,7 @@ from typing import Iterable, Iterator, Sequence, overload
 
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .count_rules import find_counts, overlay_counts
-from .edges import tidy_edges
-from .locatives import places_after_locatives
+from .spec_rules import apply_spec_rules
 from .names import NameFinder, snap_to_names
 from .schema import Entity
 
@@ -53,9 +52,8 @@ class ConflictExtractor:
     continuing an entity in constrained decoding, chosen on dev) and ``name_boundaries``
     (``"spacy:<pipeline>"``: ACTOR and LOCATION entities take the edges of the names spaCy
     finds, :mod:`conflict_ie.names`; ``False`` turns it off). ``spec_rules`` applies the spec's
-    rules to decoded entities: no entity ends on "de" or starts with "l'"
-    (:mod:`conflict_ie.edges`), a name after "à", "en", "près de"... is a place
-    (:mod:`conflict_ie.locatives`).
+    rules to decoded entities (:mod:`conflict_ie.spec_rules`): no entity ends on "de" or starts
+    with "l'", a name after "à", "en", "près de"... is a place, "soldats" alone is no ACTOR.
     """
 
     def __init__(self, model, tokenizer, max_length: int | None = None, stride: int | None = None,
@@ -101,8 +99,8 @@ class ConflictExtractor:
                                         else continuation_bonus)
         if self.continuation_bonus <= 0:
             raise ValueError(f"continuation_bonus must be > 0, got {self.continuation_bonus}")
-        # the spec's rules on decoded entities: no entity ends on "de" or starts with "l'", none cuts
-        # "Tu-95" (conflict_ie.edges); "à Moscou" is a place (conflict_ie.locatives)
+        # the spec's rules on decoded entities (conflict_ie.spec_rules): no entity ends on "de" or
+        # starts with "l'", none cuts "Tu-95"; "à Moscou" is a place; "soldats" alone is no ACTOR
         self.spec_rules = spec_rules
         # edges of multi-word names from spaCy (conflict_ie.names); the model dir decides
         source = settings.get("name_boundaries") if name_boundaries is None else name_boundaries
@@ -247,7 +245,7 @@ class ConflictExtractor:
         if names:
             tags = snap_to_names(tokens, tags, names)
         if self.spec_rules:
-            tags = places_after_locatives(tokens, tidy_edges(tokens, tags), names)
+            tags = apply_spec_rules(tokens, tags, names)
         if self.count_rules:
             tags = overlay_counts(tokens, tags, find_counts(tokens.text))
         # each tag's probability under the model (for a rule's COUNT, how much the model agrees)

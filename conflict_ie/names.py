@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from .alignment import TokenizedText
 from .data_check import determiner_length
-from .edges import entity_runs
+from .spec_rules import entity_runs
 from .schema import OUTSIDE, Span
 
 NAME_LABELS = ("PER", "ORG")

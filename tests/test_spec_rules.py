@@ -3,7 +3,7 @@
 import conflict_ie
 from conflict_ie.alignment import spans_to_tags, tags_to_spans, tokenize
 from conflict_ie.data_check import span_issues
-from conflict_ie.edges import entity_runs, tidy_edges
+from conflict_ie.spec_rules import entity_runs, tidy_edges
 from conflict_ie.schema import Document, Span
 
 
@@ -59,7 +59,7 @@ def test_a_real_models_tidied_entities_break_no_edge_rule(tiny_model, corpus):
 
 
 def test_an_actor_after_a_locative_preposition_becomes_a_place(corpus_tokenizer):
-    from conflict_ie.locatives import places_after_locatives
+    from conflict_ie.spec_rules import places_after_locatives
 
     text = "À Moscou, le Kremlin a parlé ; des combats près de Kherson et en Belgique, selon une chercheuse " \
            "à Amnesty International. Moscou a répondu."
@@ -74,3 +74,18 @@ def test_an_actor_after_a_locative_preposition_becomes_a_place(corpus_tokenizer)
                    ("Kherson", "LOCATION", text.index("Kherson")), ("Belgique", "LOCATION", text.index("Belgique")),
                    ("Amnesty International", "ACTOR", text.index("Amnesty")),
                    ("Moscou", "ACTOR", text.rindex("Moscou"))]  # the acting Moscou stays an ACTOR
+
+
+def test_generic_people_alone_are_no_actor_but_with_a_nationality_they_are(corpus_tokenizer, corpus):
+    from conflict_ie.spec_rules import GENERIC_PEOPLE, drop_generic_people
+
+    text = "Les militaires ont riposté ; des soldats togolais et l'armée ont été visés."
+    model = [_span(text, "militaires", "ACTOR"), _span(text, "soldats togolais", "ACTOR"),
+             _span(text, "armée", "ACTOR")]
+    tokens = tokenize(text, corpus_tokenizer)
+    tags = drop_generic_people(tokens, spans_to_tags(tokens, model))
+    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [("soldats togolais", "ACTOR"),
+                                                                          ("armée", "ACTOR")]
+    # the list holds no word the annotators ever tagged alone as an ACTOR
+    alone = {s.text for doc in corpus["train"] for s in doc.spans if s.label == "ACTOR"}
+    assert not alone & GENERIC_PEOPLE

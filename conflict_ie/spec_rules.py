@@ -1,0 +1,148 @@
+"""The spec's rules, applied to decoded word tags: what an entity may be, whatever the network says.
+
+- **Edges** (:func:`tidy_edges`): the spec's spans never end on a preposition or an article,
+  never start with a determiner ("l'armée" -> "armée"), and never cut a hyphenated word.
+  The network still ends entities on "de" ("drone Ababil de") or stops inside "Tu-95".
+- **Places after locatives** (:func:`places_after_locatives`): a country or a city is an
+  ACTOR only when it acts; after "en", "près de", "dans", "depuis", "vers" the training
+  split has no ACTOR at all, and after "à" 93% of the names are places (the rest are
+  organisations: "chercheuse à Amnesty International"). The network reads well-known
+  capitals as ACTOR wherever they stand ("À Moscou, le vice-président..." -> ACTOR 0.65).
+- **Generic people** (:func:`drop_generic_people`): "generic categories of people with no
+  name or nationality" are not ACTOR; alone, "militaires", "soldats", "forces" are not.
+
+COUNT is left alone (its openers "une dizaine" are allowed, and rules give it).
+docs/experiments.md, exps. 27-29, measures each rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .alignment import TokenizedText
+from .data_check import determiner_length
+from .schema import OUTSIDE, Span
+
+TRAILING_WORDS = frozenset({"de", "du", "des", "d", "à", "au", "aux", "et", "ou", "non", "le", "la", "les", "l",
+                            "en", "par", "pour", "sur", "avec", "dans", "qui", "que", "dont", "'", "’", "-", ","})
+"""Words (as split by :mod:`conflict_ie.alignment`, case-sensitive) that never end an entity."""
+
+EDGE_MARKS = frozenset({"'", "’", "-", ","})
+"""Marks that never start an entity either."""
+
+
+def entity_runs(tags: Sequence[str | None]) -> list[tuple[str, int, int]]:
+    """(label, first, last) of each entity in a word tag sequence, read as seqeval's default mode."""
+    runs: list[tuple[str, int, int]] = []
+    current: list | None = None
+    for k, tag in enumerate(tags):
+        if tag == OUTSIDE or tag is None:
+            current = None
+            continue
+        prefix, label = tag.split("-", 1)
+        if prefix == "I" and current is not None and current[0] == label and current[2] == k:
+            current[2] = k + 1
+        else:
+            current = [label, k, k + 1]
+            runs.append(tuple(current))
+            continue
+        runs[-1] = tuple(current)
+    return runs
+
+
+def tidy_edges(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequence[str] = ("COUNT",)
+               ) -> list[str | None]:
+    """Word tags whose entities lose edge function words and determiners and keep hyphenated words whole."""
+    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    if not words:
+        return list(tags)
+    text = tokens.text
+    starts = [tokens.offsets[i][0] for i in words]
+    ends = [tokens.word_end(i) for i in words]
+    word_tags = [tags[i] for i in words]
+    taken = [tag != OUTSIDE for tag in word_tags]
+
+    def glued(k: int) -> bool:
+        """Words k and k + 1 touch and a hyphen joins them ("Tu" "-" "95", "sous" "-" "munition")."""
+        return ends[k] == starts[k + 1] and (text[ends[k] - 1] == "-" or text[starts[k + 1]] == "-")
+
+    new_tags = [OUTSIDE if tag != OUTSIDE else tag for tag in word_tags]
+    for label, first, last in entity_runs(word_tags):
+        if label in skip:
+            for k in range(first, last):
+                new_tags[k] = word_tags[k]
+            continue
+        # a hyphenated word stays whole: grow over glued words that no other entity holds
+        while last < len(words) and glued(last - 1) and not taken[last]:
+            last += 1
+        while first > 0 and glued(first - 1) and not taken[first - 1]:
+            first -= 1
+        while last > first and text[starts[last - 1]:ends[last - 1]] in TRAILING_WORDS:
+            last -= 1
+        while first < last and text[starts[first]:ends[first]] in EDGE_MARKS:
+            first += 1
+        if last > first:  # "L'armée israélienne" -> "armée israélienne", but "Le Caire" stays whole
+            cut_at = starts[first] + determiner_length(text[starts[first]:ends[last - 1]], label)
+            while first < last and starts[first] < cut_at:
+                first += 1
+        for k in range(first, last):
+            new_tags[k] = ("B-" if k == first else "I-") + label
+    merged = list(tags)
+    for i, tag in zip(words, new_tags):
+        merged[i] = tag
+    return merged
+
+
+LOCATIVE_BEFORE = re.compile(r"(?:^|[\s(«\"'’])(?:à|À|en|En|près de|Près de|près d['’]|Près d['’]|dans|Dans|"
+                             r"depuis|Depuis|vers|Vers)\s*$")
+"""Text just before an entity that makes it a place."""
+
+
+def places_after_locatives(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span] = ()
+                           ) -> list[str | None]:
+    """Word tags in which an ACTOR right after a locative preposition becomes a LOCATION.
+
+    ``names``: spans spaCy reads as persons or organisations; an ACTOR that overlaps one stays.
+    """
+    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    word_tags = [tags[i] for i in words]
+    merged = list(tags)
+    for label, first, last in entity_runs(word_tags):
+        if label != "ACTOR":
+            continue
+        start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
+        if not LOCATIVE_BEFORE.search(tokens.text[max(0, start - 12):start]):
+            continue
+        if any(name.start < end and start < name.end for name in names):
+            continue
+        for k in range(first, last):
+            merged[words[k]] = ("B-" if k == first else "I-") + "LOCATION"
+    return merged
+
+
+GENERIC_PEOPLE = frozenset({
+    "militaires", "soldats", "forces", "troupes", "mercenaires", "policiers", "combattants", "hommes", "civils",
+    "autorités", "individus", "assaillants", "jihadistes", "djihadistes", "terroristes", "insurgés", "miliciens",
+    "gendarmes", "agents", "éléments", "manifestants", "habitants", "personnes", "victimes", "otages", "gardes",
+    "militants", "responsables", "officiers", "commandos", "secouristes", "douaniers", "garde-côtes"})
+"""Plural people nouns that, alone, are "generic categories of people" (never a single-word ACTOR
+in the training split, while "armée", "gouvernement", "junte", "police" are)."""
+
+
+def drop_generic_people(tokens: TokenizedText, tags: Sequence[str | None]) -> list[str | None]:
+    """Word tags without the one-word ACTOR entities that are a generic people noun."""
+    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    merged = list(tags)
+    for label, first, last in entity_runs([tags[i] for i in words]):
+        if label == "ACTOR" and last - first == 1:
+            i = words[first]
+            if tokens.text[tokens.offsets[i][0]:tokens.word_end(i)] in GENERIC_PEOPLE:
+                merged[i] = OUTSIDE
+    return merged
+
+
+def apply_spec_rules(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span] = ()
+                     ) -> list[str | None]:
+    """All the rules above, in order: edges first, so that the others see the spec's edges."""
+    return drop_generic_people(tokens, places_after_locatives(tokens, tidy_edges(tokens, tags), names))
