@@ -89,3 +89,16 @@ def test_generic_people_alone_are_no_actor_but_with_a_nationality_they_are(corpu
     # the list holds no word the annotators ever tagged alone as an ACTOR
     alone = {s.text for doc in corpus["train"] for s in doc.spans if s.label == "ACTOR"}
     assert not alone & GENERIC_PEOPLE
+
+
+def test_a_place_that_acts_is_an_actor(corpus_tokenizer):
+    from conflict_ie.spec_rules import actors_as_agents
+
+    text = "Le district, bombardé par le Pakistan, a brûlé. Kiev affirme que Kherson a été visée ; " \
+           "les habitants de Bajaur ont fui."
+    model = [_span(text, "Pakistan", "LOCATION"), _span(text, "Kiev", "LOCATION"),
+             _span(text, "Kherson", "LOCATION"), _span(text, "Bajaur", "LOCATION")]
+    tokens = tokenize(text, corpus_tokenizer)
+    tags = actors_as_agents(tokens, spans_to_tags(tokens, model))
+    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
+        ("Pakistan", "ACTOR"), ("Kiev", "ACTOR"), ("Kherson", "LOCATION"), ("Bajaur", "LOCATION")]
