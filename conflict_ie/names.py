@@ -21,6 +21,9 @@ from .schema import OUTSIDE, Span
 NAME_LABELS = ("PER", "ORG")
 """spaCy labels whose extent is trusted: persons and organisations (its LOC spans did not help on dev)."""
 
+LIST_GLUE = frozenset({",", "et", "ou", "la", "le", "les", "l", "'", "’", "de", "du", "des", "d"})
+"""Words that may stand between two names of one entity that is split into them."""
+
 SNAPPED_LABELS = ("ACTOR", "LOCATION")
 """Model labels whose entities take a name's extent (COUNT comes from rules, WEAPON is no name)."""
 
@@ -79,7 +82,8 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
 
     The entities gathered by one name become one entity with the label of the largest of
     them. A name whose edges fall inside a word, or whose words hold an entity that
-    overlaps another name or is not of ``labels``, is left alone.
+    overlaps another name or is not of ``labels``, is left alone. An entity over several
+    names joined only by "et", commas or articles becomes one entity per name.
     """
     words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
     if not words or not names:
@@ -94,13 +98,23 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
             extents.append((first, last))
     entities = entity_runs([tags[i] for i in words])  # (label, first, last) over word positions
     gathered: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    merged = list(tags)
+    owner = {k: entity for entity in entities for k in range(entity[1], entity[2])}
     for entity in entities:
         label, first, last = entity
         overlapping = [extent for extent in extents if extent[0] < last and first < extent[1]]
         if label in labels and len(overlapping) == 1:
             gathered.setdefault(overlapping[0], []).append(entity)
-    merged = list(tags)
-    owner = {k: entity for entity in entities for k in range(entity[1], entity[2])}
+        elif label in labels and len(overlapping) > 1:  # "Emmanuel Macron et Friedrich Merz": one entity per name
+            covered = {k for a, b in overlapping for k in range(a, b)}
+            glue = {k for k in range(first, last) if k not in covered}
+            if all(tokens.text[starts[k]:ends[k]] in LIST_GLUE for k in glue) and \
+                    all(owner.get(k, entity) == entity for k in covered):
+                for k in range(first, last):
+                    merged[words[k]] = OUTSIDE
+                for a, b in overlapping:
+                    for k in range(a, b):
+                        merged[words[k]] = ("B-" if k == a else "I-") + label
     for (first, last), members in gathered.items():
         inside = {owner[k] for k in range(first, last) if k in owner}
         if not inside <= set(members):  # another entity sits in the name's words: leave both

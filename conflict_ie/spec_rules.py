@@ -3,8 +3,9 @@
 - **Edges** (:func:`tidy_edges`): the spec's spans never end on a preposition or an article,
   never start with a determiner ("l'armée" -> "armée"), and never cut a hyphenated word.
   The network still ends entities on "de" ("drone Ababil de") or stops inside "Tu-95".
-- **Lists** (:func:`split_lists`): no place or weapon of the corpus holds "et" or a comma,
-  no organisation a comma: "Diabaly, Macina" is two places.
+- **Lists and breaks** (:func:`split_lists`): no place or weapon of the corpus holds "et" or
+  a comma, no organisation a comma, no entity a line break, a colon or a "|": "Diabaly,
+  Macina" is two places.
 - **Places after locatives** (:func:`places_after_locatives`): a country or a city is an
   ACTOR only when it acts; after "en", "près de", "dans", "depuis", "vers" the training
   split has no ACTOR at all, and after "à" 93% of the names are places (the rest are
@@ -58,19 +59,32 @@ def entity_runs(tags: Sequence[str | None]) -> list[tuple[str, int, int]]:
 LIST_SEPARATORS = {"LOCATION": frozenset({",", "et", "ou"}), "WEAPON": frozenset({",", "et", "ou"}),
                    "ACTOR": frozenset({","})}
 """Words that separate the items of a list: no place or weapon of the corpus holds "et", and no
-place or weapon holds a comma ("Diabaly, Macina", "Javelin et NLAW" are two entities)."""
+place or weapon holds a comma followed by a space ("Diabaly, Macina", "Javelin et NLAW" are two
+entities; "7,62" is one word)."""
+
+BREAKS = frozenset({"|", ":", ";", "«", "»", "(", ")", "—", '"', "!", "?"})
+"""Marks that no annotated entity holds, nor a line break: an entity over one is two."""
 
 
-def split_lists(tokens: TokenizedText, tags: Sequence[str | None]) -> list[str | None]:
-    """Word tags in which an entity that runs over a list separator becomes one entity per item."""
+def split_lists(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequence[str] = ("COUNT",)
+                ) -> list[str | None]:
+    """Word tags in which an entity that runs over a list separator or a break becomes one entity per item."""
     words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
     merged = list(tags)
+    text = tokens.text
     for label, first, last in entity_runs([tags[i] for i in words]):
+        if label in skip:
+            continue
         separators = LIST_SEPARATORS.get(label, frozenset())
         starting = True
         for k in range(first, last):
             i = words[k]
-            if tokens.text[tokens.offsets[i][0]:tokens.word_end(i)] in separators:
+            end = tokens.word_end(i)
+            word = text[tokens.offsets[i][0]:end]
+            spaced = end < len(text) and text[end].isspace()
+            if k > first and "\n" in text[tokens.word_end(words[k - 1]):tokens.offsets[i][0]]:
+                starting = True
+            if word in BREAKS or (word in separators and (word != "," or spaced)):
                 merged[i], starting = OUTSIDE, True
             else:
                 merged[i], starting = ("B-" if starting else "I-") + label, False

@@ -50,12 +50,20 @@ def test_names_without_an_entity_or_of_other_labels_change_nothing(corpus_tokeni
         ("Trois", "COUNT"), ("drones Shahed", "WEAPON"), ("Kharkiv", "LOCATION")}
 
 
-def test_an_entity_over_two_names_or_beside_another_entity_is_left_alone(corpus_tokenizer):
+def test_an_entity_over_two_names_becomes_one_entity_per_name(corpus_tokenizer):
     text = "Le Cartel du Nord-Est et la Nueva Familia Michoacana se disputent Reynosa."
     model = [_span(text, "Cartel du Nord-Est et la Nueva", "ACTOR")]
     names = [_span(text, "Cartel du Nord-Est", "ORG"), _span(text, "Nueva Familia Michoacana", "ORG")]
-    assert _snap(corpus_tokenizer, text, model, names) == {("Cartel du Nord-Est et la Nueva", "ACTOR")}
-    # a name that would swallow an entity it does not gather
+    assert _snap(corpus_tokenizer, text, model, names) == {("Cartel du Nord-Est", "ACTOR"),
+                                                           ("Nueva Familia Michoacana", "ACTOR")}
+    # not when other words than "et", commas or articles stand between the names
+    text = "Emmanuel Macron a appelé Friedrich Merz."
+    model = [_span(text, "Emmanuel Macron a appelé Friedrich Merz", "ACTOR")]
+    names = [_span(text, "Emmanuel Macron", "PER"), _span(text, "Friedrich Merz", "PER")]
+    assert _snap(corpus_tokenizer, text, model, names) == {("Emmanuel Macron a appelé Friedrich Merz", "ACTOR")}
+
+
+def test_a_name_beside_another_entity_is_left_alone(corpus_tokenizer):
     text = "Le porte-parole Ali Hassan Gaza a parlé."
     model = [_span(text, "Ali", "ACTOR"), _span(text, "Gaza", "LOCATION")]
     names = [_span(text, "Ali Hassan Gaza", "PER"), _span(text, "Gaza", "ORG")]
