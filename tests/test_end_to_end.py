@@ -107,6 +107,12 @@ def test_cli_predict_and_evaluate(tiny_model, tiny_data, tmp_path):
     assert done.returncode == 0, done.stderr
     counts = [e for e in json.loads(done.stdout)["entities"] if e["label"] == "COUNT"]
     assert [(e["text"], e["start"]) for e in counts] == [("au moins 14", 17)]
+    # spaCy's names and the spec's rules can be switched from the command line
+    text = "Selon l'armée, Emmanuel Macron et Friedrich Merz sont arrivés à Gao."
+    for flags in (["--name-boundaries"], ["--no-name-boundaries", "--no-spec-rules"]):
+        done = run_cli("predict", "--model", model_dir, *flags, "--text", text)
+        assert done.returncode == 0, done.stderr
+        assert all(text[e["start"]:e["end"]] == e["text"] for e in json.loads(done.stdout)["entities"])
 
     report_path = tmp_path / "report.json"
     done = run_cli("evaluate", "--model", model_dir, "--data", str(tiny_data / "dev.json"), "--output",

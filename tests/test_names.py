@@ -84,6 +84,9 @@ def test_spacy_finds_names_without_their_determiner():
     assert "Abdel Fattah al-Burhan" in {n.text for n in names}
     assert not any(n.text.lower().startswith(("l'", "le ")) for n in names)
     assert find(text) == names  # cached per text
+    small = NameFinder(SPACY, cache_size=2)
+    small.prefetch([text, "Kiev", "Moscou a parlé."])  # spaCy's pipe over many texts, same names
+    assert len(small._cache) == 2 and small(text) == names
 
 
 def test_name_boundaries_setting_is_checked():
