@@ -13,8 +13,9 @@
   capitals as ACTOR wherever they stand ("À Moscou, le vice-président..." -> ACTOR 0.65).
 - **Agents** (:func:`actors_as_agents`): the other way round, a place that acts is an ACTOR
   ("bombardé par le Pakistan", "Kiev affirme").
-- **Generic people** (:func:`drop_generic_people`): "generic categories of people with no
-  name or nationality" are not ACTOR; alone, "militaires", "soldats", "forces" are not.
+- **Generic words** (:func:`drop_generic_words`): "generic categories of people with no
+  name or nationality" are not ACTOR ("militaires", "forces" alone); adjectives are neither
+  ACTOR nor LOCATION ("malien"); a lowercase common noun alone is no place ("mer").
 
 COUNT is left alone (its openers "une dizaine" are allowed, and rules give it).
 docs/experiments.md, exp. 27, measures each rule.
@@ -203,15 +204,28 @@ GENERIC_PEOPLE = frozenset({
 in the training split, while "armée", "gouvernement", "junte", "police" are)."""
 
 
-def drop_generic_people(tokens: TokenizedText, tags: Sequence[str | None]) -> list[str | None]:
-    """Word tags without the one-word ACTOR entities that are a generic people noun."""
+ADJECTIVE = re.compile(r"[a-zà-ÿœ-]+(?:ais|aise|aises|ien|iens|ienne|iennes|ain|ains|aine|aines|ique|iques)")
+"""A lowercase word with a suffix of French nationality and relation adjectives ("malien", "thaïlandaise")."""
+
+
+def drop_generic_words(tokens: TokenizedText, tags: Sequence[str | None]) -> list[str | None]:
+    """Word tags without the one-word entities the spec rules out whatever the context.
+
+    A generic people noun as an ACTOR ("militaires"); an adjective as an ACTOR or a
+    LOCATION ("malien", "arméno-azerbaïdjanaise"); a lowercase common noun as a LOCATION
+    ("mer" cut from "mer Rouge", "ordinaire"): the spec's places are names, and the training
+    split has no one-word place in lower case but "berm".
+    """
     words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
     merged = list(tags)
     for label, first, last in entity_runs([tags[i] for i in words]):
-        if label == "ACTOR" and last - first == 1:
-            i = words[first]
-            if tokens.text[tokens.offsets[i][0]:tokens.word_end(i)] in GENERIC_PEOPLE:
-                merged[i] = OUTSIDE
+        if label not in ("ACTOR", "LOCATION") or last - first != 1:
+            continue
+        i = words[first]
+        word = tokens.text[tokens.offsets[i][0]:tokens.word_end(i)]
+        if (label == "ACTOR" and word in GENERIC_PEOPLE) or ADJECTIVE.fullmatch(word) or \
+                (label == "LOCATION" and word[:1].islower()):
+            merged[i] = OUTSIDE
     return merged
 
 
@@ -219,4 +233,4 @@ def apply_spec_rules(tokens: TokenizedText, tags: Sequence[str | None], names: S
                      ) -> list[str | None]:
     """All the rules above, in order: edges first, so that the others see the spec's edges."""
     tags = places_after_locatives(tokens, tidy_edges(tokens, split_lists(tokens, tags)), names)
-    return drop_generic_people(tokens, actors_as_agents(tokens, tags))
+    return drop_generic_words(tokens, actors_as_agents(tokens, tags))

@@ -77,15 +77,17 @@ def test_an_actor_after_a_locative_preposition_becomes_a_place(corpus_tokenizer)
 
 
 def test_generic_people_alone_are_no_actor_but_with_a_nationality_they_are(corpus_tokenizer, corpus):
-    from conflict_ie.spec_rules import GENERIC_PEOPLE, drop_generic_people
+    from conflict_ie.spec_rules import GENERIC_PEOPLE, drop_generic_words
 
-    text = "Les militaires ont riposté ; des soldats togolais et l'armée ont été visés."
+    text = "Les militaires ont riposté ; des soldats togolais et l'armée malienne ont été visés en mer Rouge, " \
+           "pas en mer."
     model = [_span(text, "militaires", "ACTOR"), _span(text, "soldats togolais", "ACTOR"),
-             _span(text, "armée", "ACTOR")]
+             _span(text, "armée", "ACTOR"), _span(text, "malienne", "LOCATION"), _span(text, "mer Rouge", "LOCATION"),
+             Span(text.rindex("mer"), text.rindex("mer") + 3, "LOCATION", "mer")]
     tokens = tokenize(text, corpus_tokenizer)
-    tags = drop_generic_people(tokens, spans_to_tags(tokens, model))
-    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [("soldats togolais", "ACTOR"),
-                                                                          ("armée", "ACTOR")]
+    tags = drop_generic_words(tokens, spans_to_tags(tokens, model))
+    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
+        ("soldats togolais", "ACTOR"), ("armée", "ACTOR"), ("mer Rouge", "LOCATION")]
     # the list holds no word the annotators ever tagged alone as an ACTOR
     alone = {s.text for doc in corpus["train"] for s in doc.spans if s.label == "ACTOR"}
     assert not alone & GENERIC_PEOPLE
