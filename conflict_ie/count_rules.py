@@ -90,8 +90,8 @@ def overlay_counts(tokens: TokenizedText, tags: Sequence[str | None], counts: Se
     """The model's word tags with its COUNT replaced by ``counts``.
 
     A rule span inside a longer entity of the model stays out ("Sept" in the ACTOR "Sept
-    Frères"); a model entity inside a rule span gives way ("moins" read as a WEAPON in
-    "au moins 14").
+    Frères"), except at the start of a weapon, which never holds its count ("Trois C-130");
+    a model entity inside a rule span gives way ("moins" read as a WEAPON in "au moins 14").
     """
     merged: list[str | None] = [OUTSIDE if tag and tag.endswith("-COUNT") else tag for tag in tags]
     word_indices = [i for i in range(len(tokens)) if tokens.word_starts[i]]
@@ -105,8 +105,12 @@ def overlay_counts(tokens: TokenizedText, tags: Sequence[str | None], counts: Se
         following = merged[word_indices[last]] if last < len(word_indices) else None
         starts_inside = (merged[covered[0]] or "").startswith("I-")
         runs_on = merged[covered[-1]] != OUTSIDE and (following or "").startswith("I-")
-        if starts_inside or runs_on:
+        # a weapon never starts with its count ("Trois C-130": COUNT "Trois", WEAPON "C-130")
+        opens_weapon = runs_on and merged[covered[0]] == "B-WEAPON" and following == "I-WEAPON"
+        if starts_inside or (runs_on and not opens_weapon):
             continue
         for k, i in enumerate(covered):
             merged[i] = ("B-" if k == 0 else "I-") + "COUNT"
+        if opens_weapon:
+            merged[word_indices[last]] = "B-WEAPON"
     return merged

@@ -69,6 +69,15 @@ def test_overlay_puts_rule_counts_on_word_tags_and_keeps_other_labels(corpus_tok
     assert all(merged[i] is None for i in range(len(tokens)) if not tokens.word_starts[i])
 
 
+def test_a_weapon_gives_its_leading_count_to_the_rules(corpus_tokenizer):
+    text = "Trois C-130 ont atterri ; le gang Sept Frères a fui."
+    tokens = tokenize(text, corpus_tokenizer)
+    model_spans = [Span(0, 11, "WEAPON", "Trois C-130"), Span(34, 45, "ACTOR", "Sept Frères")]
+    merged = overlay_counts(tokens, spans_to_tags(tokens, model_spans), find_counts(text))
+    assert {(s.text, s.label) for s in _spans(tokens, merged)} == {
+        ("Trois", "COUNT"), ("C-130", "WEAPON"), ("Sept Frères", "ACTOR")}
+
+
 def _spans(tokens, tags):
     from conflict_ie.alignment import tags_to_spans
 

@@ -67,7 +67,7 @@ def test_an_actor_after_a_locative_preposition_becomes_a_place(corpus_tokenizer)
              _span(text, "Belgique", "ACTOR"), _span(text, "Amnesty International", "ACTOR"),
              Span(text.rindex("Moscou"), text.rindex("Moscou") + 6, "ACTOR", "Moscou")]
     tokens = tokenize(text, corpus_tokenizer)
-    names = [_span(text, "Amnesty International", "ORG")]
+    names = [_span(text, "Amnesty International", "ORG"), _span(text, "Kherson", "ORG")]  # spaCy's mistake
     tags = places_after_locatives(tokens, spans_to_tags(tokens, model), names)
     got = [(span.text, span.label, span.start) for span, _ in tags_to_spans(tokens, tags)]
     assert got == [("Moscou", "LOCATION", 2), ("Kremlin", "ACTOR", text.index("Kremlin")),
