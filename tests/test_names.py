@@ -150,3 +150,20 @@ def test_training_with_name_boundaries_records_their_effect(tiny_data, tmp_path)
     assert 0 <= metrics["name_boundaries"]["dev_strict_f1_without"] <= 1
     assert "conflict_ie.names" in (tmp_path / "model" / "README.md").read_text(encoding="utf-8")
     assert conflict_ie.ConflictExtractor.from_pretrained(tmp_path / "model").name_boundaries == SPACY
+
+
+def test_a_common_word_capitalised_at_a_sentence_start_is_no_entity(corpus_tokenizer):
+    from conflict_ie.names import drop_common_words
+
+    find = NameFinder(SPACY)
+    assert find.is_common_word("Appel") and find.is_common_word("Direction")
+    assert not find.is_common_word("Paris") and not find.is_common_word("Hamas")
+    text = "Appel historique en Turquie.\nParis a condamné. Direction le nord, selon Appel."
+    model = [_span(text, "Appel", "ACTOR"), _span(text, "Turquie", "LOCATION"), _span(text, "Paris", "ACTOR"),
+             _span(text, "Direction", "ACTOR"), Span(text.rindex("Appel"), text.rindex("Appel") + 5, "ACTOR", "Appel")]
+    tokens = tokenize(text, corpus_tokenizer)
+    tags = drop_common_words(tokens, spans_to_tags(tokens, model), find)
+    got = [(s.text, s.label, s.start) for s, _ in tags_to_spans(tokens, tags)]
+    # the sentence-initial "Appel" and "Direction" go; the name "Paris" and a mid-sentence "Appel" stay
+    assert got == [("Turquie", "LOCATION", text.index("Turquie")), ("Paris", "ACTOR", text.index("Paris")),
+                   ("Appel", "ACTOR", text.rindex("Appel"))]
