@@ -62,6 +62,8 @@ def find_counts(text: str) -> list[Span]:
         surface = match.group(0)
         if surface.lower() in ("un", "une") or _YEAR.fullmatch(surface):
             continue  # the article "un", a year
+        if re.fullmatch(r"(?:(?:près|plus|moins) d['’]\s*|(?:environ|jusqu['’]à)\s+)une?", surface, re.I):
+            continue  # "près d'un banc": an article after a bound (but "au moins un" counts)
         if surface.lower() == "sept" and (text[match.end():].startswith(".") or
                                           re.search(r"\d\s+$", text[:match.start()])):
             continue  # "27 sept." is a date
