@@ -6,7 +6,8 @@
 
 Systems: transformers.pipeline("token-classification", aggregation_strategy="first",
 stride=...) on the same model dir; conflict-ie with torch fp32; ONNX Runtime fp32; ONNX
-Runtime int8. Each runs in its own child process (so peak RSS is its own) on the test
+Runtime int8 (and, for a model dir that takes name edges from spaCy, int8 without them: the
+cost of spaCy's NER). Each runs in its own child process (so peak RSS is its own) on the test
 documents plus long documents (10 test documents joined, ~2,000 words each). The table
 gives documents/s, tokens/s, peak RSS, and span F1 against the conflict-ie fp32 output
 (agreement) and against the gold spans. A second table streams 100 and 10,000 documents
@@ -81,8 +82,10 @@ def run_system(system: str, model: str, data: Path, stride: int, batch_size: int
     else:
         from conflict_ie import ConflictExtractor
 
-        backend = {"conflict-ie fp32": "torch", "conflict-ie onnx": "onnx", "conflict-ie int8": "int8"}[system]
-        extractor = ConflictExtractor.from_pretrained(model, backend=backend, normalize=False)
+        backend = {"conflict-ie fp32": "torch", "conflict-ie onnx": "onnx", "conflict-ie int8": "int8",
+                   "int8, no spaCy names": "int8"}[system]
+        extra = {"name_boundaries": False} if "no spaCy" in system else {}
+        extractor = ConflictExtractor.from_pretrained(model, backend=backend, normalize=False, **extra)
         extractor.predict(texts[:2])
         started = time.perf_counter()
         predictions = extractor.predict(texts, batch_size=batch_size)
@@ -177,8 +180,10 @@ def main(argv=None) -> int:
         from conflict_ie import ConflictExtractor
 
         export_onnx(ConflictExtractor.from_pretrained(model).model, model)
-        results = [child(args, "--_system", system) for system in
-                   ("pipeline", "conflict-ie fp32", "conflict-ie onnx", "conflict-ie int8")]
+        systems = ["pipeline", "conflict-ie fp32", "conflict-ie onnx", "conflict-ie int8"]
+        if ConflictExtractor.from_pretrained(model).find_names is not None:
+            systems.append("int8, no spaCy names")  # what spaCy's NER costs (and brings)
+        results = [child(args, "--_system", system) for system in systems]
         from conflict_ie.evaluation import span_scores
         from conflict_ie.schema import Span
 
@@ -195,12 +200,12 @@ def main(argv=None) -> int:
               f"torch {__import__('torch').__version__}; model: {args.size} "
               f"({'random weights' if args.size == 'base' else args.model}); "
               f"{len(docs)} documents ({len(docs) - 5} test + 5 long)")
-        header = f"{'system':<20}{'docs/s':>9}{'tokens/s':>10}{'speed-up':>10}{'peak RSS MB':>13}" \
+        header = f"{'system':<22}{'docs/s':>9}{'tokens/s':>10}{'speed-up':>10}{'peak RSS MB':>13}" \
                  f"{'F1 vs fp32':>12}{'F1 vs gold':>12}"
         print(header + "\n" + "-" * len(header))
         for r in results:
             speed = r["documents"] / r["seconds"]
-            print(f"{r['system']:<20}{speed:>9.1f}{r['tokens'] / r['seconds']:>10.0f}{speed / pipeline_speed:>9.2f}x"
+            print(f"{r['system']:<22}{speed:>9.1f}{r['tokens'] / r['seconds']:>10.0f}{speed / pipeline_speed:>9.2f}x"
                   f"{r['peak_rss_mb']:>13.0f}{f1(reference, r['spans']):>12.4f}{f1(gold, r['spans']):>12.4f}")
         stream = []
         if not args.no_stream:
