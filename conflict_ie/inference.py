@@ -15,9 +15,9 @@ from typing import Iterable, Iterator, Sequence, overload
 
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .count_rules import find_counts, overlay_counts
-from .spec_rules import apply_spec_rules
 from .names import NameFinder, drop_common_words, snap_to_names
 from .schema import Entity
+from .spec_rules import apply_spec_rules
 
 logger = logging.getLogger("conflict_ie")
 

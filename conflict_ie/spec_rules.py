@@ -17,7 +17,9 @@
   name or nationality" are not ACTOR ("militaires", "forces" alone); adjectives are neither
   ACTOR nor LOCATION ("malien"); a lowercase common noun alone is no place ("mer").
 
-COUNT is left alone (its openers "une dizaine" are allowed, and rules give it).
+COUNT is left alone (its openers "une dizaine" are allowed, and rules give it). One more rule
+needs spaCy's vocabulary and lives beside the name edges: a common word capitalised by a
+sentence start is no entity (:func:`conflict_ie.names.drop_common_words`).
 docs/experiments.md, exp. 27, measures each rule.
 """
 
