@@ -88,6 +88,11 @@ def test_generic_people_alone_are_no_actor_but_with_a_nationality_they_are(corpu
     tags = drop_generic_words(tokens, spans_to_tags(tokens, model))
     assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
         ("soldats togolais", "ACTOR"), ("armée", "ACTOR"), ("mer Rouge", "LOCATION")]
+    text = "Trois véhicules et deux véhicules blindés ont sauté."
+    model = [_span(text, "véhicules", "WEAPON"), _span(text, "véhicules blindés", "WEAPON")]
+    tokens = tokenize(text, corpus_tokenizer)
+    tags = drop_generic_words(tokens, spans_to_tags(tokens, model))
+    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [("véhicules blindés", "WEAPON")]
     # the list holds no word the annotators ever tagged alone as an ACTOR
     alone = {s.text for doc in corpus["train"] for s in doc.spans if s.label == "ACTOR"}
     assert not alone & GENERIC_PEOPLE
