@@ -21,7 +21,7 @@
 COUNT is left alone (its openers "une dizaine" are allowed, and rules give it). One more rule
 needs spaCy's vocabulary and lives beside the name edges: a common word capitalised by a
 sentence start is no entity (:func:`conflict_ie.names.drop_common_words`).
-docs/experiments.md, exp. 27, measures each rule.
+docs/experiments.md (exps. 27 and 29) measures each rule.
 """
 
 from __future__ import annotations
