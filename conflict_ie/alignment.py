@@ -38,6 +38,10 @@ class TokenizedText:
     def __len__(self) -> int:
         return len(self.input_ids)
 
+    def word(self, index: int) -> str:
+        """Text of the word whose first token is ``index``."""
+        return self.text[self.offsets[index][0]:self.word_end(index)]
+
     def word_end(self, index: int) -> int:
         """Character end of the word whose first token is ``index``."""
         end = self.offsets[index][1]

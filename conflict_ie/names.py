@@ -17,7 +17,7 @@ from typing import Sequence
 
 from .alignment import TokenizedText
 from .data_check import determiner_length
-from .spec_rules import entity_runs
+from .spec_rules import entity_runs, one_word_entities, retag, tagged_words
 from .schema import OUTSIDE, Span
 
 NAME_LABELS = ("PER", "ORG")
@@ -131,7 +131,7 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
     overlaps another name or is not of ``labels``, is left alone. An entity over several
     names joined only by "et", commas or articles becomes one entity per name.
     """
-    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    words = tagged_words(tokens, tags)
     if not words or not names:
         return list(tags)
     starts = [tokens.offsets[i][0] for i in words]
@@ -159,8 +159,7 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
                 for k in range(first, last):
                     merged[words[k]] = OUTSIDE
                 for a, b in overlapping:
-                    for k in range(a, b):
-                        merged[words[k]] = ("B-" if k == a else "I-") + label
+                    retag(merged, words, a, b, label)
     for (first, last), members in gathered.items():
         inside = {owner[k] for k in range(first, last) if k in owner}
         if not inside <= set(members):  # another entity sits in the name's words: leave both
@@ -169,8 +168,7 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
         for _, a, b in members:
             for k in range(a, b):
                 merged[words[k]] = OUTSIDE
-        for k in range(first, last):
-            merged[words[k]] = ("B-" if k == first else "I-") + label
+        retag(merged, words, first, last, label)
     return merged
 
 
@@ -186,17 +184,12 @@ def drop_common_words(tokens: TokenizedText, tags: Sequence[str | None], finder:
     historique en Turquie", "Partager", "Condamné à mort"): when French writes the word in
     lower case more often than capitalised, and spaCy sees no name there, it is no entity.
     """
-    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
     merged = list(tags)
-    for label, first, last in entity_runs([tags[i] for i in words]):
-        if label == "COUNT" or last - first != 1:
-            continue
-        i = words[first]
+    for _, i, word in one_word_entities(tokens, tags):
         start, end = tokens.offsets[i][0], tokens.word_end(i)
-        word = tokens.text[start:end]
         if not (word[:1].isupper() and word[1:].islower()):
             continue  # acronyms ("AFP") and lowercase words are left to the other rules
-        if not SENTENCE_START.search(tokens.text[max(0, start - 4):start]) and start > 0:
+        if start > 0 and not SENTENCE_START.search(tokens.text[max(0, start - 4):start]):
             continue
         if any(name.start < end and start < name.end for name in names) or not finder.is_common_word(word):
             continue

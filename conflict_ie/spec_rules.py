@@ -27,7 +27,7 @@ docs/experiments.md (exps. 27 and 29) measures each rule.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .alignment import TokenizedText
 from .data_check import determiner_length
@@ -39,6 +39,25 @@ TRAILING_WORDS = frozenset({"de", "du", "des", "d", "à", "au", "aux", "et", "ou
 
 EDGE_MARKS = frozenset({"'", "’", "-", ","})
 """Marks that never start an entity either."""
+
+
+def tagged_words(tokens: TokenizedText, tags: Sequence[str | None]) -> list[int]:
+    """Indices of the tokens that carry a decoded word's tag (the first piece of each word)."""
+    return [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+
+
+def retag(merged: list[str | None], words: Sequence[int], first: int, last: int, label: str) -> None:
+    """Write one ``label`` entity over the word positions [first, last) of ``words``."""
+    for k in range(first, last):
+        merged[words[k]] = ("B-" if k == first else "I-") + label
+
+
+def one_word_entities(tokens: TokenizedText, tags: Sequence[str | None]) -> Iterator[tuple[str, int, str]]:
+    """(label, token index, word) of each entity of one word, COUNT aside."""
+    words = tagged_words(tokens, tags)
+    for label, first, last in entity_runs([tags[i] for i in words]):
+        if label != "COUNT" and last - first == 1:
+            yield label, words[first], tokens.word(words[first])
 
 
 def entity_runs(tags: Sequence[str | None]) -> list[tuple[str, int, int]]:
@@ -73,7 +92,7 @@ BREAKS = frozenset({"|", ":", ";", "«", "»", "(", ")", "—", '"', "!", "?"})
 def split_lists(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequence[str] = ("COUNT",)
                 ) -> list[str | None]:
     """Word tags in which an entity that runs over a list separator or a break becomes one entity per item."""
-    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    words = tagged_words(tokens, tags)
     merged = list(tags)
     text = tokens.text
     for label, first, last in entity_runs([tags[i] for i in words]):
@@ -83,8 +102,7 @@ def split_lists(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequenc
         starting = True
         for k in range(first, last):
             i = words[k]
-            end = tokens.word_end(i)
-            word = text[tokens.offsets[i][0]:end]
+            word, end = tokens.word(i), tokens.word_end(i)
             spaced = end < len(text) and text[end].isspace()
             if k > first and "\n" in text[tokens.word_end(words[k - 1]):tokens.offsets[i][0]]:
                 starting = True
@@ -98,7 +116,7 @@ def split_lists(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequenc
 def tidy_edges(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequence[str] = ("COUNT",)
                ) -> list[str | None]:
     """Word tags whose entities lose edge function words and determiners and keep hyphenated words whole."""
-    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    words = tagged_words(tokens, tags)
     if not words:
         return list(tags)
     text = tokens.text
@@ -161,7 +179,7 @@ def places_after_locatives(tokens: TokenizedText, tags: Sequence[str | None], na
     ``names``: spans spaCy reads as persons or organisations; after "à" or a place noun, an
     ACTOR that overlaps one stays.
     """
-    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    words = tagged_words(tokens, tags)
     word_tags = [tags[i] for i in words]
     merged = list(tags)
     for label, first, last in entity_runs(word_tags):
@@ -174,8 +192,7 @@ def places_after_locatives(tokens: TokenizedText, tags: Sequence[str | None], na
                 continue
             if any(name.start < end and start < name.end for name in names):
                 continue
-        for k in range(first, last):
-            merged[words[k]] = ("B-" if k == first else "I-") + "LOCATION"
+        retag(merged, words, first, last, "LOCATION")
     return merged
 
 
@@ -193,7 +210,7 @@ def actors_as_agents(tokens: TokenizedText, tags: Sequence[str | None]) -> list[
     In the training split, a name after "par" is an ACTOR 96% of the time, after "selon"
     always, and a name followed by an active verb (not inside "habitants de X ont fui") 94%.
     """
-    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
+    words = tagged_words(tokens, tags)
     merged = list(tags)
     for label, first, last in entity_runs([tags[i] for i in words]):
         if label != "LOCATION":
@@ -201,8 +218,7 @@ def actors_as_agents(tokens: TokenizedText, tags: Sequence[str | None]) -> list[
         start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
         before, after = tokens.text[max(0, start - 20):start], tokens.text[end:end + 30]
         if AGENT_BEFORE.search(before) or (ACTIVE_VERB_AFTER.match(after) and not PREPOSITION_BEFORE.search(before)):
-            for k in range(first, last):
-                merged[words[k]] = ("B-" if k == first else "I-") + "ACTOR"
+            retag(merged, words, first, last, "ACTOR")
     return merged
 
 
@@ -235,19 +251,14 @@ def drop_generic_words(tokens: TokenizedText, tags: Sequence[str | None]) -> lis
     ("mer" cut from "mer Rouge", "ordinaire"): the spec's places are names, and the training
     split has no one-word place in lower case but "berm".
     """
-    words = [i for i in range(len(tokens)) if tokens.word_starts[i] and tags[i] is not None]
     merged = list(tags)
-    for label, first, last in entity_runs([tags[i] for i in words]):
-        if label == "COUNT" or last - first != 1:
-            continue
-        i = words[first]
-        word = tokens.text[tokens.offsets[i][0]:tokens.word_end(i)]
+    for label, i, word in one_word_entities(tokens, tags):
         if label == "WEAPON":
-            if word in VEHICLES:
-                merged[i] = OUTSIDE
-            continue
-        if (label == "ACTOR" and word in GENERIC_ACTOR_WORDS) or ADJECTIVE.fullmatch(word) or \
-                (label == "LOCATION" and word[:1].islower()):
+            generic = word in VEHICLES
+        else:
+            generic = (label == "ACTOR" and word in GENERIC_ACTOR_WORDS) or ADJECTIVE.fullmatch(word) or \
+                (label == "LOCATION" and word[:1].islower())
+        if generic:
             merged[i] = OUTSIDE
     return merged
 
