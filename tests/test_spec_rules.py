@@ -1,40 +1,29 @@
-"""Entity edges: function words and determiners off the edges, hyphenated words whole."""
+"""The spec's rules on decoded tags: edges, lists, places, agents, generic words; a real model's output."""
+
+from conftest import after_rule, span_of
 
 import conflict_ie
-from conflict_ie.alignment import spans_to_tags, tags_to_spans, tokenize
 from conflict_ie.data_check import span_issues
-from conflict_ie.spec_rules import entity_runs, tidy_edges
 from conflict_ie.schema import Document, Span
-
-
-def _tidy(tokenizer, text, model_spans):
-    tokens = tokenize(text, tokenizer)
-    tags = tidy_edges(tokens, spans_to_tags(tokens, model_spans))
-    assert all(tags[i] is None for i in range(len(tokens)) if not tokens.word_starts[i])
-    return [(span.text, span.label) for span, _ in tags_to_spans(tokens, tags)]
-
-
-def _span(text, part, label):
-    start = text.index(part)
-    return Span(start, start + len(part), label, part)
+from conflict_ie.spec_rules import entity_runs, tidy_edges
 
 
 def test_edges_follow_the_spec(corpus_tokenizer):
     text = "L'armée israélienne a tiré un drone Ababil de nuit sur des Tu-95 et des sous-munitions, selon Le Caire."
-    model = [_span(text, "L'armée israélienne", "ACTOR"), _span(text, "drone Ababil de", "WEAPON"),
-             _span(text, "Tu-", "WEAPON"), _span(text, "sous", "WEAPON"), _span(text, "Le Caire", "ACTOR"),
-             _span(text, "un", "COUNT")]
-    assert _tidy(corpus_tokenizer, text, model) == [
+    model = [span_of(text, "L'armée israélienne", "ACTOR"), span_of(text, "drone Ababil de", "WEAPON"),
+             span_of(text, "Tu-", "WEAPON"), span_of(text, "sous", "WEAPON"), span_of(text, "Le Caire", "ACTOR"),
+             span_of(text, "un", "COUNT")]
+    assert after_rule(tidy_edges, corpus_tokenizer, text, model) == [
         ("armée israélienne", "ACTOR"), ("un", "COUNT"), ("drone Ababil", "WEAPON"), ("Tu-95", "WEAPON"),
         ("sous-munitions", "WEAPON"), ("Le Caire", "ACTOR")]
 
 
 def test_an_entity_of_only_function_words_is_dropped_and_neighbours_are_kept(corpus_tokenizer):
     text = "Selon l'ONU, des frappes de l'aviation turque ont visé Zakho-Duhok."
-    model = [_span(text, "l'", "LOCATION"), _span(text, "ONU", "ACTOR"), _span(text, "Zakho", "LOCATION"),
-             _span(text, "Duhok", "LOCATION")]
+    model = [span_of(text, "l'", "LOCATION"), span_of(text, "ONU", "ACTOR"), span_of(text, "Zakho", "LOCATION"),
+             span_of(text, "Duhok", "LOCATION")]
     # "Zakho" and "Duhok" are two entities: growing one over the other is not allowed
-    assert _tidy(corpus_tokenizer, text, model) == [("ONU", "ACTOR"), ("Zakho", "LOCATION"), ("Duhok", "LOCATION")]
+    assert after_rule(tidy_edges, corpus_tokenizer, text, model) == [("ONU", "ACTOR"), ("Zakho", "LOCATION"), ("Duhok", "LOCATION")]
 
 
 def test_entity_runs_read_tags_like_seqeval_default_mode():
@@ -63,13 +52,11 @@ def test_an_actor_after_a_locative_preposition_becomes_a_place(corpus_tokenizer)
 
     text = "À Moscou, le Kremlin a parlé ; des combats près de Kherson et en Belgique, selon une chercheuse " \
            "à Amnesty International. Moscou a répondu."
-    model = [_span(text, "Moscou", "ACTOR"), _span(text, "Kremlin", "ACTOR"), _span(text, "Kherson", "ACTOR"),
-             _span(text, "Belgique", "ACTOR"), _span(text, "Amnesty International", "ACTOR"),
+    model = [span_of(text, "Moscou", "ACTOR"), span_of(text, "Kremlin", "ACTOR"), span_of(text, "Kherson", "ACTOR"),
+             span_of(text, "Belgique", "ACTOR"), span_of(text, "Amnesty International", "ACTOR"),
              Span(text.rindex("Moscou"), text.rindex("Moscou") + 6, "ACTOR", "Moscou")]
-    tokens = tokenize(text, corpus_tokenizer)
-    names = [_span(text, "Amnesty International", "ORG"), _span(text, "Kherson", "ORG")]  # spaCy's mistake
-    tags = places_after_locatives(tokens, spans_to_tags(tokens, model), names)
-    got = [(span.text, span.label, span.start) for span, _ in tags_to_spans(tokens, tags)]
+    names = [span_of(text, "Amnesty International", "ORG"), span_of(text, "Kherson", "ORG")]  # spaCy's mistake
+    got = after_rule(places_after_locatives, corpus_tokenizer, text, model, names, with_start=True)
     assert got == [("Moscou", "LOCATION", 2), ("Kremlin", "ACTOR", text.index("Kremlin")),
                    ("Kherson", "LOCATION", text.index("Kherson")), ("Belgique", "LOCATION", text.index("Belgique")),
                    ("Amnesty International", "ACTOR", text.index("Amnesty")),
@@ -81,18 +68,14 @@ def test_generic_people_alone_are_no_actor_but_with_a_nationality_they_are(corpu
 
     text = "Les militaires ont riposté ; des soldats togolais et l'armée malienne ont été visés en mer Rouge, " \
            "pas en mer."
-    model = [_span(text, "militaires", "ACTOR"), _span(text, "soldats togolais", "ACTOR"),
-             _span(text, "armée", "ACTOR"), _span(text, "malienne", "LOCATION"), _span(text, "mer Rouge", "LOCATION"),
+    model = [span_of(text, "militaires", "ACTOR"), span_of(text, "soldats togolais", "ACTOR"),
+             span_of(text, "armée", "ACTOR"), span_of(text, "malienne", "LOCATION"), span_of(text, "mer Rouge", "LOCATION"),
              Span(text.rindex("mer"), text.rindex("mer") + 3, "LOCATION", "mer")]
-    tokens = tokenize(text, corpus_tokenizer)
-    tags = drop_generic_words(tokens, spans_to_tags(tokens, model))
-    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
+    assert after_rule(drop_generic_words, corpus_tokenizer, text, model) == [
         ("soldats togolais", "ACTOR"), ("armée", "ACTOR"), ("mer Rouge", "LOCATION")]
     text = "Trois véhicules et deux véhicules blindés ont sauté."
-    model = [_span(text, "véhicules", "WEAPON"), _span(text, "véhicules blindés", "WEAPON")]
-    tokens = tokenize(text, corpus_tokenizer)
-    tags = drop_generic_words(tokens, spans_to_tags(tokens, model))
-    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [("véhicules blindés", "WEAPON")]
+    model = [span_of(text, "véhicules", "WEAPON"), span_of(text, "véhicules blindés", "WEAPON")]
+    assert after_rule(drop_generic_words, corpus_tokenizer, text, model) == [("véhicules blindés", "WEAPON")]
     # the list holds no word the annotators ever tagged alone as an ACTOR
     alone = {s.text for doc in corpus["train"] for s in doc.spans if s.label == "ACTOR"}
     assert not alone & GENERIC_PEOPLE
@@ -103,11 +86,9 @@ def test_a_place_that_acts_is_an_actor(corpus_tokenizer):
 
     text = "Le district, bombardé par le Pakistan, a brûlé. Kiev affirme que Kherson a été visée ; " \
            "les habitants de Bajaur ont fui."
-    model = [_span(text, "Pakistan", "LOCATION"), _span(text, "Kiev", "LOCATION"),
-             _span(text, "Kherson", "LOCATION"), _span(text, "Bajaur", "LOCATION")]
-    tokens = tokenize(text, corpus_tokenizer)
-    tags = actors_as_agents(tokens, spans_to_tags(tokens, model))
-    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
+    model = [span_of(text, "Pakistan", "LOCATION"), span_of(text, "Kiev", "LOCATION"),
+             span_of(text, "Kherson", "LOCATION"), span_of(text, "Bajaur", "LOCATION")]
+    assert after_rule(actors_as_agents, corpus_tokenizer, text, model) == [
         ("Pakistan", "ACTOR"), ("Kiev", "ACTOR"), ("Kherson", "LOCATION"), ("Bajaur", "LOCATION")]
 
 
@@ -116,10 +97,8 @@ def test_lists_split_into_items_and_a_name_after_a_place_noun_is_a_place(corpus_
 
     text = "Sokolo, Diabaly et Macina ont été visés par des missiles Javelin et NLAW près du camp de " \
            "Rumangabo, selon le Front de libération et de salut."
-    model = [_span(text, "Sokolo, Diabaly et Macina", "LOCATION"), _span(text, "missiles Javelin et NLAW", "WEAPON"),
-             _span(text, "Rumangabo", "ACTOR"), _span(text, "Front de libération et de salut", "ACTOR")]
-    tokens = tokenize(text, corpus_tokenizer)
-    tags = apply_spec_rules(tokens, spans_to_tags(tokens, model))
-    assert [(s.text, s.label) for s, _ in tags_to_spans(tokens, tags)] == [
+    model = [span_of(text, "Sokolo, Diabaly et Macina", "LOCATION"), span_of(text, "missiles Javelin et NLAW", "WEAPON"),
+             span_of(text, "Rumangabo", "ACTOR"), span_of(text, "Front de libération et de salut", "ACTOR")]
+    assert after_rule(apply_spec_rules, corpus_tokenizer, text, model) == [
         ("Sokolo", "LOCATION"), ("Diabaly", "LOCATION"), ("Macina", "LOCATION"), ("missiles Javelin", "WEAPON"),
         ("NLAW", "WEAPON"), ("Rumangabo", "LOCATION"), ("Front de libération et de salut", "ACTOR")]
