@@ -20,7 +20,10 @@ from .data_check import determiner_length
 from .spec_rules import entity_runs, one_word_entities, retag, tagged_words
 from .schema import OUTSIDE, Span
 
-NAME_LABELS = ("PER", "ORG")
+NAME_LABELS = ("PER", "ORG", "LOC")
+"""spaCy labels a finder keeps: persons, organisations and places."""
+
+EDGE_LABELS = ("PER", "ORG")
 """spaCy labels whose extent is trusted: persons and organisations (its LOC spans did not help on dev)."""
 
 LIST_GLUE = frozenset({",", "et", "ou", "la", "le", "les", "l", "'", "’", "de", "du", "des", "d"})
@@ -61,6 +64,10 @@ def _frequency_ranks(pipeline: str, size: int = 100_000) -> dict[str, int]:
         if key in vocab.strings:
             ranks.setdefault(vocab.strings[key], rank)
     return ranks
+
+
+NAME_BREAK = re.compile(r"\s*(?:[|»«>›•]|\n)")
+"""Marks no name crosses, though spaCy's spans sometimes do on page furniture ("Maroc | Politique")."""
 
 
 class NameFinder:
@@ -107,6 +114,8 @@ class NameFinder:
             if entity.label_ not in self.labels:
                 continue
             start, end = entity.start_char, entity.end_char
+            cut = NAME_BREAK.search(text, start, end)  # "Julie Vandermeersch | Publié" -> "Julie Vandermeersch"
+            end = cut.start() if cut else end
             start += determiner_length(text[start:end], "ACTOR")
             while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")":
                 end -= 1
@@ -132,6 +141,7 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
     names joined only by "et", commas or articles becomes one entity per name.
     """
     words = tagged_words(tokens, tags)
+    names = [name for name in names if name.label in EDGE_LABELS]
     if not words or not names:
         return list(tags)
     starts = [tokens.offsets[i][0] for i in words]

@@ -67,13 +67,22 @@ def test_spacy_finds_names_without_their_determiner():
     find = NameFinder(SPACY)
     text = "Selon l'ONU, le général Abdel Fattah al-Burhan a rencontré des envoyés du Monde."
     names = find(text)
-    assert all(text[n.start:n.end] == n.text and n.label in ("PER", "ORG") for n in names)
+    assert all(text[n.start:n.end] == n.text and n.label in ("PER", "ORG", "LOC") for n in names)
     assert "Abdel Fattah al-Burhan" in {n.text for n in names}
     assert not any(n.text.lower().startswith(("l'", "le ")) for n in names)
     assert find(text) == names  # cached per text
     small = NameFinder(SPACY, cache_size=2)
     small.prefetch([text, "Kiev", "Moscou a parlé."])  # spaCy's pipe over many texts, same names
     assert len(small._cache) == 2 and small(text) == names
+
+
+def test_no_name_crosses_a_line_break_or_page_furniture():
+    find = NameFinder(SPACY)
+    text = "Accueil > Maghreb > Maroc | Politique | Sécurité\nPar Julie Vandermeersch | Publié le 21/02/2025"
+    names = find(text)
+    assert names and all(text[n.start:n.end] == n.text for n in names)
+    assert not any(mark in n.text for n in names for mark in "|>\n")
+    assert "Julie Vandermeersch" in {n.text for n in names}
 
 
 def test_name_boundaries_setting_is_checked():

@@ -102,3 +102,75 @@ def test_lists_split_into_items_and_a_name_after_a_place_noun_is_a_place(corpus_
     assert after_rule(apply_spec_rules, corpus_tokenizer, text, model) == [
         ("Sokolo", "LOCATION"), ("Diabaly", "LOCATION"), ("Macina", "LOCATION"), ("missiles Javelin", "WEAPON"),
         ("NLAW", "WEAPON"), ("Rumangabo", "LOCATION"), ("Front de libération et de salut", "ACTOR")]
+
+
+def test_a_place_that_is_a_person_or_organisation_name_is_an_actor(corpus_tokenizer):
+    from conflict_ie.spec_rules import names_as_actors
+
+    text = "Le colonel Alain Kiwewa et l'OFAC ont parlé. Les habitants de Lakki Marwat ont fui vers PESHAWAR."
+    model = [span_of(text, "Alain Kiwewa", "LOCATION"), span_of(text, "OFAC", "LOCATION"),
+             span_of(text, "Lakki Marwat", "LOCATION"), span_of(text, "PESHAWAR", "LOCATION")]
+    names = [span_of(text, "Alain Kiwewa", "PER"), span_of(text, "OFAC", "ORG"),
+             span_of(text, "Lakki Marwat", "PER"), span_of(text, "PESHAWAR", "ORG")]
+    # after "de" a person-like name stays a place; a word in capitals is a dateline's city
+    assert after_rule(names_as_actors, corpus_tokenizer, text, model, names) == [
+        ("Alain Kiwewa", "ACTOR"), ("OFAC", "ACTOR"), ("Lakki Marwat", "LOCATION"), ("PESHAWAR", "LOCATION")]
+    assert after_rule(names_as_actors, corpus_tokenizer, text, model, []) == [
+        (s.text, s.label) for s in model]  # without spaCy's names nothing moves
+
+
+def test_titles_speech_verbs_and_negated_verbs_make_a_place_an_actor(corpus_tokenizer):
+    from conflict_ie.spec_rules import actors_as_agents
+
+    text = "« Rien », raconte Yonas. Juba n'a pas réagi ; le gouverneur Hyacinth Alia est à Makurdi."
+    model = [span_of(text, "Yonas", "LOCATION"), span_of(text, "Juba", "LOCATION"),
+             span_of(text, "Hyacinth Alia", "LOCATION"), span_of(text, "Makurdi", "LOCATION")]
+    assert after_rule(actors_as_agents, corpus_tokenizer, text, model) == [
+        ("Yonas", "ACTOR"), ("Juba", "ACTOR"), ("Hyacinth Alia", "ACTOR"), ("Makurdi", "LOCATION")]
+
+
+def test_a_city_in_a_dateline_or_a_breadcrumb_is_a_place(corpus_tokenizer):
+    from conflict_ie.spec_rules import places_in_datelines
+
+    text = "Accueil > Monde > Syrie > Politique\nCARACAS, 26 octobre (Reuters) - Amnesty International, " \
+           "novembre 2023. Moscou a démenti."
+    model = [span_of(text, "Syrie", "ACTOR"), span_of(text, "CARACAS", "ACTOR"),
+             span_of(text, "Amnesty International", "ACTOR"), span_of(text, "Moscou", "ACTOR")]
+    names = [span_of(text, "Amnesty International", "ORG")]
+    assert after_rule(places_in_datelines, corpus_tokenizer, text, model, names) == [
+        ("Syrie", "LOCATION"), ("CARACAS", "LOCATION"), ("Amnesty International", "ACTOR"), ("Moscou", "ACTOR")]
+
+
+def test_items_of_one_list_share_the_label_most_of_them_have(corpus_tokenizer):
+    from conflict_ie.spec_rules import agree_in_lists
+
+    text = "Tsahal a frappé Yaroun, Marwahin et Aitaroun. À Peshawar, l'armée a riposté. Kiev et Moscou se parlent."
+    model = [span_of(text, "Tsahal", "ACTOR"), span_of(text, "Yaroun", "LOCATION"), span_of(text, "Marwahin", "ACTOR"),
+             span_of(text, "Aitaroun", "LOCATION"), span_of(text, "Peshawar", "LOCATION"), span_of(text, "armée", "ACTOR"),
+             span_of(text, "Kiev", "ACTOR"), span_of(text, "Moscou", "LOCATION")]
+    # "Peshawar, l'armée" is no list (no "et" closes it); "Kiev et Moscou" is a tie and stays
+    assert after_rule(agree_in_lists, corpus_tokenizer, text, model) == [
+        ("Tsahal", "ACTOR"), ("Yaroun", "LOCATION"), ("Marwahin", "LOCATION"), ("Aitaroun", "LOCATION"),
+        ("Peshawar", "LOCATION"), ("armée", "ACTOR"), ("Kiev", "ACTOR"), ("Moscou", "LOCATION")]
+
+
+def test_an_institution_and_the_place_that_makes_it_specific_are_one_actor(corpus_tokenizer):
+    from conflict_ie.spec_rules import institutions_with_places
+
+    text = "La police d'Istanbul et le gouvernement de Tripoli accusent les soldats de Kiev."
+    model = [span_of(text, "police", "ACTOR"), span_of(text, "Istanbul", "LOCATION"),
+             span_of(text, "gouvernement", "ACTOR"), span_of(text, "Tripoli", "LOCATION"),
+             span_of(text, "soldats", "ACTOR"), span_of(text, "Kiev", "LOCATION")]
+    assert after_rule(institutions_with_places, corpus_tokenizer, text, model) == [
+        ("police d'Istanbul", "ACTOR"), ("gouvernement de Tripoli", "ACTOR"), ("soldats", "ACTOR"),
+        ("Kiev", "LOCATION")]
+
+
+def test_verbs_adjectives_and_remains_alone_are_no_entities(corpus_tokenizer):
+    from conflict_ie.spec_rules import drop_generic_words
+
+    text = "L'armée a proclamé la trêve ; les restes et des drones stratégiques, selon la junte."
+    model = [span_of(text, "armée", "ACTOR"), span_of(text, "proclamé", "ACTOR"), span_of(text, "restes", "WEAPON"),
+             span_of(text, "drones", "WEAPON"), span_of(text, "stratégiques", "WEAPON"), span_of(text, "junte", "ACTOR")]
+    assert after_rule(drop_generic_words, corpus_tokenizer, text, model) == [
+        ("armée", "ACTOR"), ("drones", "WEAPON"), ("junte", "ACTOR")]
