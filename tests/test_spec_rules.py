@@ -174,3 +174,12 @@ def test_verbs_adjectives_and_remains_alone_are_no_entities(corpus_tokenizer):
              span_of(text, "drones", "WEAPON"), span_of(text, "stratégiques", "WEAPON"), span_of(text, "junte", "ACTOR")]
     assert after_rule(drop_generic_words, corpus_tokenizer, text, model) == [
         ("armée", "ACTOR"), ("drones", "WEAPON"), ("junte", "ACTOR")]
+
+
+def test_armed_people_with_a_nationality_are_an_actor_but_civilians_are_not(corpus_tokenizer):
+    from conflict_ie.spec_rules import apply_spec_rules
+
+    text = "Les talibans ont tué 58 soldats pakistanais et des civils tchadiens ; des soldats sont morts."
+    model = [span_of(text, "talibans", "ACTOR"), span_of(text, "58", "COUNT")]
+    assert after_rule(apply_spec_rules, corpus_tokenizer, text, model) == [
+        ("talibans", "ACTOR"), ("58", "COUNT"), ("soldats pakistanais", "ACTOR")]
