@@ -254,7 +254,16 @@ ACTIVE_VERB_AFTER = re.compile(r"\s+(?:n['’]|ne\s+|se\s+|s['’]|l['’]|lui\s
                                rf"(?:{'|'.join(ACTIVE_VERBS)})\b(?!\s+été)")
 """Text after a name that makes it the subject of an act: "Kiev affirme", "Moscou a frappé", "Juba n'a pas
 réagi" (not "a été")."""
-PREPOSITION_BEFORE = re.compile(r"(?:\b(?:de|du|des|au|aux|à|À|en|dans|depuis|vers|sur)\s+|\b[dlDL]['’]|près de\s+)$")
+PREPOSITION_BEFORE = re.compile(r"(?:\b(?:de|du|des|au|aux|à|À|en|dans|depuis|vers|sur)\s+|\b[dD]['’]|près de\s+)"
+                                r"(?:la\s+|le\s+|les\s+|l['’])?$")
+
+
+RECIPIENT_BEFORE = re.compile(
+    r"\b(?:(?:attribu|imput|li|alli)(?:é|ée|és|ées)|fidèles?)\s+à\s+(?:la\s+|le\s+|l['’])?$|"
+    r"\b(?:demand|reproch|propos|promet|promis|transmi|livr|remi|fourni)\w*(?:\s+[^\s.;:!?]+){0,4}?\s+à\s+"
+    r"(?:la\s+|le\s+|l['’])?$")
+"""A recipient or an ally after "à" is an ACTOR: "attribuée à Boko Haram", "fidèles à Al-Qaïda",
+"demandent à Israël de", "a livré à Kiev" (55 of 59 names there in the training split)."""
 
 
 def actors_as_agents(tokens: TokenizedText, tags: Sequence[str | None]) -> list[str | None]:
@@ -269,8 +278,9 @@ def actors_as_agents(tokens: TokenizedText, tags: Sequence[str | None]) -> list[
         if label != "LOCATION":
             continue
         start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
-        before, after = tokens.text[max(0, start - 20):start], tokens.text[end:end + 30]
-        if AGENT_BEFORE.search(before) or (ACTIVE_VERB_AFTER.match(after) and not PREPOSITION_BEFORE.search(before)):
+        before, after = tokens.text[max(0, start - 60):start], tokens.text[end:end + 30]
+        if AGENT_BEFORE.search(before) or RECIPIENT_BEFORE.search(before) or \
+                (ACTIVE_VERB_AFTER.match(after) and not PREPOSITION_BEFORE.search(before)):
             retag(merged, words, first, last, "ACTOR")
     return merged
 

@@ -122,11 +122,14 @@ def test_a_place_that_is_a_person_or_organisation_name_is_an_actor(corpus_tokeni
 def test_titles_speech_verbs_and_negated_verbs_make_a_place_an_actor(corpus_tokenizer):
     from conflict_ie.spec_rules import actors_as_agents
 
-    text = "« Rien », raconte Yonas. Juba n'a pas réagi ; le gouverneur Hyacinth Alia est à Makurdi."
+    text = "« Rien », raconte Yonas. Juba n'a pas réagi ; le gouverneur Hyacinth Alia est à Makurdi. " \
+           "Les ONG demandent à Israël de lever le blocus, après l'attaque attribuée à Boko Haram."
     model = [span_of(text, "Yonas", "LOCATION"), span_of(text, "Juba", "LOCATION"),
-             span_of(text, "Hyacinth Alia", "LOCATION"), span_of(text, "Makurdi", "LOCATION")]
+             span_of(text, "Hyacinth Alia", "LOCATION"), span_of(text, "Makurdi", "LOCATION"),
+             span_of(text, "Israël", "LOCATION"), span_of(text, "Boko Haram", "LOCATION")]
     assert after_rule(actors_as_agents, corpus_tokenizer, text, model) == [
-        ("Yonas", "ACTOR"), ("Juba", "ACTOR"), ("Hyacinth Alia", "ACTOR"), ("Makurdi", "LOCATION")]
+        ("Yonas", "ACTOR"), ("Juba", "ACTOR"), ("Hyacinth Alia", "ACTOR"), ("Makurdi", "LOCATION"),
+        ("Israël", "ACTOR"), ("Boko Haram", "ACTOR")]
 
 
 def test_a_city_in_a_dateline_or_a_breadcrumb_is_a_place(corpus_tokenizer):
