@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Sequence, overload
 
 from .alignment import TokenizedText, add_special_tokens, constrained_decode, tags_to_spans, tokenize, windows
 from .count_rules import find_counts, overlay_counts
-from .names import drop_common_words, shared_name_finder, snap_to_names
+from .names import drop_common_words, grow_to_places, shared_name_finder, snap_to_names
 from .schema import Entity
 from .spec_rules import apply_spec_rules
 
@@ -246,7 +246,7 @@ class ConflictExtractor:
             tags[i] = self.labels[k]
         names = self.find_names(tokens.text) if self.find_names is not None else []
         if names:
-            tags = snap_to_names(tokens, tags, names)
+            tags = grow_to_places(tokens, snap_to_names(tokens, tags, names), names)
         if self.find_names is not None and self.spec_rules:
             tags = drop_common_words(tokens, tags, self.find_names, names)
         if self.spec_rules:

@@ -183,6 +183,34 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
 
 
 
+def grow_to_places(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span]) -> list[str | None]:
+    """Word tags in which a LOCATION cut inside a place name spaCy knows grows to the whole name.
+
+    "Vayots" for "Vayots Dzor", "Santo" for "Santo Domingo": the words added must be outside
+    any entity, so no other entity is eaten.
+    """
+    words = tagged_words(tokens, tags)
+    merged = list(tags)
+    if not words:
+        return merged
+    starts = [tokens.offsets[i][0] for i in words]
+    ends = [tokens.word_end(i) for i in words]
+    for label, first, last in entity_runs([tags[i] for i in words]):
+        if label != "LOCATION":
+            continue
+        for name in names:
+            if name.label != "LOC" or not (name.start <= starts[first] and ends[last - 1] <= name.end):
+                continue
+            a, b = bisect.bisect_left(starts, name.start), bisect.bisect_left(starts, name.end)
+            if a >= b or starts[a] != name.start or ends[b - 1] != name.end or (a, b) == (first, last):
+                continue
+            added = [k for k in range(a, b) if not first <= k < last]
+            if all(tags[words[k]] == OUTSIDE and tokens.word(words[k])[:1].isupper() for k in added):
+                retag(merged, words, a, b, "LOCATION")
+            break
+    return merged
+
+
 SENTENCE_START = re.compile(r"(?:^|[.!?»:|—–]\s+|\n\s*)$")
 
 

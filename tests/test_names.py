@@ -163,3 +163,18 @@ def test_a_common_word_capitalised_at_a_sentence_start_is_no_entity(corpus_token
     # the sentence-initial "Appel" and "Direction" go; the name "Paris" and a mid-sentence "Appel" stay
     assert got == [("Turquie", "LOCATION", text.index("Turquie")), ("Paris", "ACTOR", text.index("Paris")),
                    ("Appel", "ACTOR", text.rindex("Appel"))]
+
+
+def test_a_place_cut_inside_a_place_name_grows_to_the_whole_name(corpus_tokenizer):
+    from conflict_ie.names import grow_to_places
+
+    text = "Des tirs à Santo Domingo et dans la province de Vayots Dzor, selon le Hamas."
+    model = [span_of(text, "Santo", "LOCATION"), span_of(text, "Vayots", "LOCATION"), span_of(text, "Hamas", "ACTOR")]
+    names = [span_of(text, "Santo Domingo", "LOC"), span_of(text, "province de Vayots Dzor", "LOC"),
+             span_of(text, "Vayots Dzor, selon le Hamas", "LOC")]
+    # lowercase words ("province de") and other entities ("Hamas") are never eaten
+    assert after_rule(grow_to_places, corpus_tokenizer, text, model, names) == [
+        ("Santo Domingo", "LOCATION"), ("Vayots", "LOCATION"), ("Hamas", "ACTOR")]
+    names = [span_of(text, "Santo Domingo", "PER"), span_of(text, "Vayots Dzor", "LOC")]
+    assert after_rule(grow_to_places, corpus_tokenizer, text, model, names) == [
+        ("Santo", "LOCATION"), ("Vayots Dzor", "LOCATION"), ("Hamas", "ACTOR")]
