@@ -186,3 +186,14 @@ def test_armed_people_with_a_nationality_are_an_actor_but_civilians_are_not(corp
     model = [span_of(text, "talibans", "ACTOR"), span_of(text, "58", "COUNT")]
     assert after_rule(apply_spec_rules, corpus_tokenizer, text, model) == [
         ("talibans", "ACTOR"), ("58", "COUNT"), ("soldats pakistanais", "ACTOR")]
+
+
+def test_titles_and_generic_forces_are_no_actor(corpus_tokenizer):
+    from conflict_ie.spec_rules import drop_titles_and_generic_phrases
+
+    text = "Le chef d'état-major, Eyal Zamir, et les forces de sécurité pakistanaises visent les forces de sécurité."
+    model = [span_of(text, "état-major", "ACTOR"), span_of(text, "Eyal Zamir", "ACTOR"),
+             span_of(text, "forces de sécurité pakistanaises", "ACTOR"),
+             Span(text.rindex("forces"), len(text) - 1, "ACTOR", "forces de sécurité")]
+    assert after_rule(drop_titles_and_generic_phrases, corpus_tokenizer, text, model) == [
+        ("Eyal Zamir", "ACTOR"), ("forces de sécurité pakistanaises", "ACTOR")]
