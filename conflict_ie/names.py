@@ -71,7 +71,7 @@ NAME_BREAK = re.compile(r"\s*(?:[|»«>›•]|\n)")
 
 
 class NameFinder:
-    """``finder(text)`` -> the person and organisation names spaCy finds, as ``Span`` s.
+    """``finder(text)`` -> the person, organisation and place names spaCy finds, as ``Span`` s.
 
     A leading determiner is left out of a name as the spec wants ("l'ONU" -> "ONU"), unless
     it belongs to the name ("Le Monde"); so is trailing punctuation. Results are cached per

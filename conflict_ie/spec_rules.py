@@ -11,17 +11,27 @@
   split has no ACTOR at all, and after "à" 93% of the names are places (the rest are
   organisations: "chercheuse à Amnesty International"). The network reads well-known
   capitals as ACTOR wherever they stand ("À Moscou, le vice-président..." -> ACTOR 0.65).
-- **Agents** (:func:`actors_as_agents`): the other way round, a place that acts is an ACTOR
-  ("bombardé par le Pakistan", "Kiev affirme").
-- **Generic words** (:func:`drop_generic_words`): "generic categories of people with no
-  name or nationality" are not ACTOR ("militaires", "forces" alone); adjectives are neither
-  ACTOR nor LOCATION ("malien"); a lowercase common noun alone is no place ("mer"); a
-  vehicle alone is no weapon ("trois véhicules", but "véhicules blindés").
+- **Datelines** (:func:`places_in_datelines`): "CARACAS, 26 octobre (Reuters)" and a
+  breadcrumb's "Accueil > Monde > Syrie" name places.
+- **Agents** (:func:`actors_as_agents`, :func:`names_as_actors`): the other way round, a
+  place that acts is an ACTOR ("bombardé par le Pakistan", "Kiev affirme", "demandent à
+  Israël de"), so is a name after a title ("le colonel Alain Kiwewa") and a place that spaCy
+  reads as a person or organisation ("l'OFAC").
+- **Lists agree** (:func:`agree_in_lists`): "Yaroun, Marwahin et Aitaroun" share one label.
+- **Institutions** (:func:`institutions_with_places`, :func:`people_with_nationality`):
+  "police d'Istanbul" is one ACTOR, "soldats pakistanais" is an ACTOR.
+- **Generic words** (:func:`drop_generic_words`, :func:`drop_titles_and_generic_phrases`):
+  "generic categories of people with no name or nationality" are not ACTOR ("militaires",
+  "forces" alone, "forces de sécurité"); adjectives are neither ACTOR nor LOCATION
+  ("malien"); a lowercase common noun alone is no place ("mer"); a vehicle alone is no
+  weapon ("trois véhicules", but "véhicules blindés"); nor is "état-major" in "chef
+  d'état-major".
 
 COUNT is left alone (its openers "une dizaine" are allowed, and rules give it). One more rule
 needs spaCy's vocabulary and lives beside the name edges: a common word capitalised by a
 sentence start is no entity (:func:`conflict_ie.names.drop_common_words`).
-docs/experiments.md (exps. 27 and 29) measures each rule.
+docs/experiments.md (exps. 27, 29 and 30) measures each rule; each docstring gives its support in
+the training split.
 """
 
 from __future__ import annotations
@@ -40,6 +50,11 @@ TRAILING_WORDS = frozenset({"de", "du", "des", "d", "à", "au", "aux", "et", "ou
 
 EDGE_MARKS = frozenset({"'", "’", "-", ","})
 """Marks that never start an entity either."""
+
+
+def overlaps_person_or_organisation(names: Sequence[Span], start: int, end: int) -> bool:
+    """Whether spaCy reads any of [start, end) as a person or an organisation (not as a place)."""
+    return any(name.start < end and start < name.end and name.label in ("PER", "ORG") for name in names)
 
 
 def tagged_words(tokens: TokenizedText, tags: Sequence[str | None]) -> list[int]:
@@ -191,7 +206,7 @@ def places_after_locatives(tokens: TokenizedText, tags: Sequence[str | None], na
         if not SURELY_PLACE_BEFORE.search(before):
             if not LIKELY_PLACE_BEFORE.search(before):
                 continue
-            if any(name.start < end and start < name.end and name.label != "LOC" for name in names):
+            if overlaps_person_or_organisation(names, start, end):
                 continue
         retag(merged, words, first, last, "LOCATION")
     return merged
@@ -230,8 +245,7 @@ def places_in_datelines(tokens: TokenizedText, tags: Sequence[str | None], names
             continue
         start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
         crumb = CRUMB_BEFORE.search(text[max(0, start - 5):start]) and CRUMB_AFTER.match(text, end)
-        dated = DATE_AFTER.match(text, end) and not any(
-            name.start < end and start < name.end and name.label != "LOC" for name in names)
+        dated = DATE_AFTER.match(text, end) and not overlaps_person_or_organisation(names, start, end)
         if crumb or dated:
             retag(merged, words, first, last, "LOCATION")
     return merged
@@ -507,9 +521,15 @@ def drop_titles_and_generic_phrases(tokens: TokenizedText, tags: Sequence[str | 
 
 def apply_spec_rules(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span] = ()
                      ) -> list[str | None]:
-    """All the rules above, in order: edges first, so that the others see the spec's edges."""
-    tags = places_after_locatives(tokens, tidy_edges(tokens, split_lists(tokens, tags)), names)
+    """All the rules above, in order: edges first, so that the others see the spec's edges; the
+    generic words last, so that the labels they read are final."""
+    tags = tidy_edges(tokens, split_lists(tokens, tags))
+    tags = places_after_locatives(tokens, tags, names)
     tags = places_in_datelines(tokens, tags, names)
-    tags = names_as_actors(tokens, actors_as_agents(tokens, tags), names)
-    tags = institutions_with_places(tokens, agree_in_lists(tokens, tags))
-    return drop_titles_and_generic_phrases(tokens, drop_generic_words(tokens, people_with_nationality(tokens, tags)))
+    tags = actors_as_agents(tokens, tags)
+    tags = names_as_actors(tokens, tags, names)
+    tags = agree_in_lists(tokens, tags)
+    tags = institutions_with_places(tokens, tags)
+    tags = people_with_nationality(tokens, tags)
+    tags = drop_generic_words(tokens, tags)
+    return drop_titles_and_generic_phrases(tokens, tags)
