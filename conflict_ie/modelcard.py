@@ -60,10 +60,13 @@ def render_model_card(config, labels, dev, test, train_seconds: float, n_train: 
                   "spec), laid over the model's tags; the scores below include them. `transformers.pipeline` "
                   "runs the network alone, so its COUNT is the network's own.", ""]
     if config.training.name_boundaries:
-        lines += [f"ACTOR and LOCATION entities take the edges of the person and organisation names that "
+        lines += [f"ACTOR and LOCATION entities take the edges of the person, organisation and place names that "
                   f"`{config.training.name_boundaries}` finds (`conflict_ie.names`; needs spaCy and that pipeline "
                   "installed, e.g. `conflict-ie[vectors]`); the scores below include it. `transformers.pipeline` "
                   "gives the network's own edges.", ""]
+    lines += ["`conflict_ie` reads the decoded entities with the annotation spec's rules (`conflict_ie.spec_rules`: "
+              "edges, places after \"à\" or \"en\", places that act, lists, generic words); the scores below "
+              "include them, `spec_rules=False` turns them off.", ""]
     for title, report in (("dev split", dev), ("test split", test)):
         if report is None:
             continue

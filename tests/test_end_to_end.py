@@ -22,7 +22,7 @@ def test_model_dir_is_a_complete_hugging_face_dir(tiny_model):
     assert config["id2label"]["0"] == "O" and config["label2id"]["B-ACTOR"] == 1
     card = (out / "README.md").read_text()
     assert "pipeline_tag: token-classification" in card
-    assert "| ACTOR |" in card and "learning_curve.png" in card
+    assert "| ACTOR |" in card and "learning_curve.png" in card and "conflict_ie.spec_rules" in card
     metrics = json.loads((out / "metrics.json").read_text())
     assert "micro avg" in metrics["dev"]["strict"] and "micro avg" in metrics["dev"]["default"]
     assert not (out.parent / f"{out.name}.checkpoints").exists()
