@@ -51,6 +51,10 @@ TRAILING_WORDS = frozenset({"de", "du", "des", "d", "à", "au", "aux", "et", "ou
 EDGE_MARKS = frozenset({"'", "’", "-", ","})
 """Marks that never start an entity either."""
 
+CONJUGATED_VERB = re.compile(r"[a-zà-ÿ]+(?:(?<!m)ent|ait|aient|era|eront|ont)")
+"""A lowercase word with the ending of a conjugated verb ("Israël commettait", "Iswap harcèlent"; not
+"gouvernement"): no entity of the training split ends on one."""
+
 
 def overlaps_person_or_organisation(names: Sequence[Span], start: int, end: int) -> bool:
     """Whether spaCy reads any of [start, end) as a person or an organisation (not as a place)."""
@@ -156,7 +160,8 @@ def tidy_edges(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequence
             last += 1
         while first > 0 and glued(first - 1) and not taken[first - 1]:
             first -= 1
-        while last > first and text[starts[last - 1]:ends[last - 1]] in TRAILING_WORDS:
+        while last > first and (text[starts[last - 1]:ends[last - 1]] in TRAILING_WORDS or
+                                CONJUGATED_VERB.fullmatch(text[starts[last - 1]:ends[last - 1]])):
             last -= 1
         while first < last and text[starts[first]:ends[first]] in EDGE_MARKS:
             first += 1

@@ -197,3 +197,11 @@ def test_titles_and_generic_forces_are_no_actor(corpus_tokenizer):
              Span(text.rindex("forces"), len(text) - 1, "ACTOR", "forces de sécurité")]
     assert after_rule(drop_titles_and_generic_phrases, corpus_tokenizer, text, model) == [
         ("Eyal Zamir", "ACTOR"), ("forces de sécurité pakistanaises", "ACTOR")]
+
+
+def test_no_entity_ends_on_a_conjugated_verb(corpus_tokenizer):
+    text = "Selon lui, Israël commettait des crimes et les combattants de l'Iswap harcèlent le gouvernement."
+    model = [span_of(text, "Israël commettait", "ACTOR"), span_of(text, "Iswap harcèlent", "ACTOR"),
+             span_of(text, "gouvernement", "ACTOR")]
+    assert after_rule(tidy_edges, corpus_tokenizer, text, model) == [
+        ("Israël", "ACTOR"), ("Iswap", "ACTOR"), ("gouvernement", "ACTOR")]
