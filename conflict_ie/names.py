@@ -211,7 +211,7 @@ def grow_to_places(tokens: TokenizedText, tags: Sequence[str | None], names: Seq
     return merged
 
 
-SENTENCE_START = re.compile(r"(?:^|[.!?»:|—–]\s+|\n\s*)$")
+SENTENCE_START = re.compile(r"(?:^|[.!?»:|—–]\s+|\n\s*|«\s*)$")
 
 
 def drop_common_words(tokens: TokenizedText, tags: Sequence[str | None], finder: NameFinder,

@@ -177,6 +177,28 @@ def tidy_edges(tokens: TokenizedText, tags: Sequence[str | None], skip: Sequence
     return merged
 
 
+MODEL_NUMBER = re.compile(r" (\d[\d-]*)(?=[\s,.;:)]|$)")
+
+
+def weapon_model_numbers(tokens: TokenizedText, tags: Sequence[str | None]) -> list[str | None]:
+    """Word tags in which a weapon named by a model keeps the model's number: "chars Leopard 2".
+
+    The network stops before the number ("système Arrow" for "système Arrow 3"); in the
+    training split, a weapon ending on a capitalised model name is followed by a bare number
+    outside the span 0 times, and 10 weapons end on one.
+    """
+    words = tagged_words(tokens, tags)
+    merged = list(tags)
+    for label, first, last in entity_runs([tags[i] for i in words]):
+        if label != "WEAPON" or last >= len(words) or not tokens.word(words[last - 1])[:1].isupper():
+            continue
+        number = MODEL_NUMBER.match(tokens.text, tokens.word_end(words[last - 1]))
+        if number and tokens.offsets[words[last]][0] == number.start(1) and tags[words[last]] == OUTSIDE and \
+                tokens.word_end(words[last]) == number.end(1):
+            retag(merged, words, first, last + 1, "WEAPON")
+    return merged
+
+
 PLACE_NOUNS = ("village", "ville", "localité", "camp", "quartier", "province", "région", "district", "commune",
                "département", "préfecture", "territoire", "île", "vallée", "faubourg", "banlieue", "secteur", "zone",
                "cercle", "comté", "gouvernorat", "wilaya", "canton", "chef-lieu", "municipalité", "hameau", "poste",
@@ -489,7 +511,9 @@ def drop_generic_words(tokens: TokenizedText, tags: Sequence[str | None]) -> lis
     """
     merged = list(tags)
     for label, i, word in one_word_entities(tokens, tags):
-        if label == "WEAPON":
+        if len(word) == 1 and word.isalpha():  # "J'ai", "M. Soylu": no entity of the training split is a letter
+            generic = True
+        elif label == "WEAPON":
             generic = word in NOT_WEAPONS_ALONE or ADJECTIVE.fullmatch(word)
         else:
             generic = (label == "ACTOR" and word in GENERIC_ACTOR_WORDS) or ADJECTIVE.fullmatch(word) or \
@@ -528,7 +552,7 @@ def apply_spec_rules(tokens: TokenizedText, tags: Sequence[str | None], names: S
                      ) -> list[str | None]:
     """All the rules above, in order: edges first, so that the others see the spec's edges; the
     generic words last, so that the labels they read are final."""
-    tags = tidy_edges(tokens, split_lists(tokens, tags))
+    tags = weapon_model_numbers(tokens, tidy_edges(tokens, split_lists(tokens, tags)))
     tags = places_after_locatives(tokens, tags, names)
     tags = places_in_datelines(tokens, tags, names)
     tags = actors_as_agents(tokens, tags)

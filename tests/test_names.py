@@ -156,11 +156,13 @@ def test_a_common_word_capitalised_at_a_sentence_start_is_no_entity(corpus_token
     find = NameFinder(SPACY)
     assert find.is_common_word("Appel") and find.is_common_word("Direction")
     assert not find.is_common_word("Paris") and not find.is_common_word("Hamas")
-    text = "Appel historique en Turquie.\nParis a condamné. Direction le nord, selon Appel."
+    text = "Appel historique en Turquie.\nParis a condamné. Direction le nord, selon Appel. « Je ne sais pas »."
     model = [span_of(text, "Appel", "ACTOR"), span_of(text, "Turquie", "LOCATION"), span_of(text, "Paris", "ACTOR"),
-             span_of(text, "Direction", "ACTOR"), Span(text.rindex("Appel"), text.rindex("Appel") + 5, "ACTOR", "Appel")]
+             span_of(text, "Direction", "ACTOR"), Span(text.rindex("Appel"), text.rindex("Appel") + 5, "ACTOR", "Appel"),
+             span_of(text, "Je", "LOCATION")]
     got = after_rule(drop_common_words, corpus_tokenizer, text, model, find, with_start=True)
-    # the sentence-initial "Appel" and "Direction" go; the name "Paris" and a mid-sentence "Appel" stay
+    # the sentence-initial "Appel", "Direction" and a quote's "Je" go; the name "Paris" and a mid-sentence
+    # "Appel" stay
     assert got == [("Turquie", "LOCATION", text.index("Turquie")), ("Paris", "ACTOR", text.index("Paris")),
                    ("Appel", "ACTOR", text.rindex("Appel"))]
 

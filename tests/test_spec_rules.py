@@ -205,3 +205,13 @@ def test_no_entity_ends_on_a_conjugated_verb(corpus_tokenizer):
              span_of(text, "gouvernement", "ACTOR")]
     assert after_rule(tidy_edges, corpus_tokenizer, text, model) == [
         ("Israël", "ACTOR"), ("Iswap", "ACTOR"), ("gouvernement", "ACTOR")]
+
+
+def test_a_weapon_keeps_its_model_number_and_a_letter_is_no_entity(corpus_tokenizer):
+    from conflict_ie.spec_rules import apply_spec_rules
+
+    text = "Des chars Leopard 2 et le système Arrow 3, a lancé M. Soylu ; J'ai vu 2 drones."
+    model = [span_of(text, "chars Leopard", "WEAPON"), span_of(text, "système Arrow", "WEAPON"),
+             span_of(text, "M", "ACTOR"), span_of(text, "J", "ACTOR"), span_of(text, "drones", "WEAPON")]
+    assert after_rule(apply_spec_rules, corpus_tokenizer, text, model) == [
+        ("chars Leopard 2", "WEAPON"), ("système Arrow 3", "WEAPON"), ("drones", "WEAPON")]
