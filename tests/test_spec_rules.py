@@ -215,3 +215,13 @@ def test_a_weapon_keeps_its_model_number_and_a_letter_is_no_entity(corpus_tokeni
              span_of(text, "M", "ACTOR"), span_of(text, "J", "ACTOR"), span_of(text, "drones", "WEAPON")]
     assert after_rule(apply_spec_rules, corpus_tokenizer, text, model) == [
         ("chars Leopard 2", "WEAPON"), ("système Arrow 3", "WEAPON"), ("drones", "WEAPON")]
+
+
+def test_an_untagged_name_after_a_or_pres_de_is_a_place(corpus_tokenizer):
+    from conflict_ie.spec_rules import places_the_network_missed
+
+    text = "Un taximan a été abattu à Ntarinkon, près de Bint Jbeil. Une chercheuse à Amnesty International parle."
+    model = []
+    names = [span_of(text, "Amnesty International", "ORG")]
+    assert after_rule(places_the_network_missed, corpus_tokenizer, text, model, names) == [
+        ("Ntarinkon", "LOCATION"), ("Bint Jbeil", "LOCATION")]
