@@ -155,6 +155,11 @@ def test_items_of_one_list_share_the_label_most_of_them_have(corpus_tokenizer):
     assert after_rule(agree_in_lists, corpus_tokenizer, text, model) == [
         ("Tsahal", "ACTOR"), ("Yaroun", "LOCATION"), ("Marwahin", "LOCATION"), ("Aitaroun", "LOCATION"),
         ("Peshawar", "LOCATION"), ("armée", "ACTOR"), ("Kiev", "ACTOR"), ("Moscou", "LOCATION")]
+    text = "Formés en Roumanie, au Danemark et aux États-Unis."
+    model = [span_of(text, "Roumanie", "LOCATION"), span_of(text, "Danemark", "ACTOR"),
+             span_of(text, "États-Unis", "ACTOR")]
+    assert after_rule(agree_in_lists, corpus_tokenizer, text, model) == [
+        ("Roumanie", "LOCATION"), ("Danemark", "LOCATION"), ("États-Unis", "LOCATION")]
 
 
 def test_an_institution_and_the_place_that_makes_it_specific_are_one_actor(corpus_tokenizer):
