@@ -230,3 +230,23 @@ def test_an_untagged_name_after_a_or_pres_de_is_a_place(corpus_tokenizer):
     names = [span_of(text, "Amnesty International", "ORG")]
     assert after_rule(places_the_network_missed, corpus_tokenizer, text, model, names) == [
         ("Ntarinkon", "LOCATION"), ("Bint Jbeil", "LOCATION")]
+
+
+def test_institutions_keep_their_adjectives_and_units_their_complement(corpus_tokenizer):
+    from conflict_ie.spec_rules import whole_institutions
+
+    text = "Le gouvernement malaisien et la police locale ; la 95e brigade d'assaut aérien de l'armée ; le Hamas palestinien."
+    model = [span_of(text, "gouvernement", "ACTOR"), span_of(text, "police", "ACTOR"),
+             span_of(text, "95e brigade", "ACTOR"), span_of(text, "Hamas", "ACTOR")]
+    # a proper name keeps no trailing adjective (the spec's "le Hamas palestinien" -> "Hamas")
+    assert after_rule(whole_institutions, corpus_tokenizer, text, model) == [
+        ("gouvernement malaisien", "ACTOR"), ("police locale", "ACTOR"), ("95e brigade d'assaut aérien", "ACTOR"),
+        ("Hamas", "ACTOR")]
+
+
+def test_no_entity_starts_with_a_preposition_or_a_generic_word_before_a_name(corpus_tokenizer):
+    text = "Par Fatoumata Coulibaly, selon l'agence Interfax et le président Touadéra, avec les Forces armées."
+    model = [span_of(text, "Par Fatoumata Coulibaly", "ACTOR"), span_of(text, "agence Interfax", "ACTOR"),
+             span_of(text, "président Touadéra", "ACTOR"), span_of(text, "Forces armées", "ACTOR")]
+    assert after_rule(tidy_edges, corpus_tokenizer, text, model) == [
+        ("Fatoumata Coulibaly", "ACTOR"), ("Interfax", "ACTOR"), ("Touadéra", "ACTOR"), ("Forces armées", "ACTOR")]
