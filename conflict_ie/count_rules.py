@@ -39,7 +39,8 @@ _UNITS = (r"ans?\b|années?|mois\b|jours?|heures?|h\b|minutes?|min\b|semaines?|d
           r"(?:dernier|derni[eè]re|premier|premi[eè]re|prochain)e?s?\s+(?:mois|jours|semaines|années|heures)|"
           r"fois\s+(?:plus|moins|le|la|les|autant|supérieure?s?|inférieure?s?)")
 _FIXED_PHRASE = r"pays|parties|armées|camps|côtés|délégations|dirigeants|régions|rives|gouvernements|belligérants|voisins"
-_NOT_COUNT_AFTER = re.compile(rf"^(?:\s*(?:de\s+|d['’])?(?:{_UNITS})|[/:]\d|\s*h\s*\d)", re.I)
+# a unit is a whole word: "mai" is no "maisons", "jour" no "journalistes"
+_NOT_COUNT_AFTER = re.compile(rf"^(?:\s*(?:de\s+|d['’])?(?:{_UNITS})(?![a-zà-ÿ])|[/:]\d|\s*h\s*\d)", re.I)
 _POPULATION = re.compile(r"^\s*habitants")  # "une ville de 40 000 habitants" (people affected are COUNT)
 _PLACE_BEFORE = re.compile(r"\b(?:ville|village|localité|commune|cité|agglomération|population|comptait|compte|"
                            r"comptant|peuplée)\s+(?:de\s+|d['’])?$", re.I)
@@ -58,17 +59,21 @@ _DIGITS_BEFORE = re.compile(r"\d\s+$")
 _DEFINITE_BEFORE = re.compile(r"\b(?:les|des|aux)\s+$", re.I)
 _FIXED_PHRASE_AFTER = re.compile(rf"\s+(?:{_FIXED_PHRASE})\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_LONE_ENTRE = re.compile(r"entre\s+(?!.*\s(?:et|à|ou)\s)", re.I | re.S)
 
 
 def find_counts(text: str) -> list[Span]:
     """COUNT spans of ``text`` by the spec's rules (``au moins 14``, ``une trentaine``, ``quatre``)."""
     spans = []
     for match in _COUNT.finditer(text):
-        surface = match.group(0)
+        start, surface = match.start(), match.group(0)
+        lone_entre = _LONE_ENTRE.match(surface)
+        if lone_entre:  # "entre une quarantaine de mouvements": "entre" bounds nothing without its "et"
+            start, surface = start + lone_entre.end(), surface[lone_entre.end():]
         if surface.lower() in ("un", "une") or _YEAR.fullmatch(surface):
             continue  # the article "un", a year
         # the text around the match, in windows: a long text is not copied once per number
-        after, before = text[match.end():match.end() + 80], text[max(0, match.start() - 40):match.start()]
+        after, before = text[match.end():match.end() + 80], text[max(0, start - 40):start]
         if _ARTICLE_AFTER_BOUND.fullmatch(surface):
             continue  # "près d'un banc": an article after a bound (but "au moins un" counts)
         if surface.lower() == "sept" and (after.startswith(".") or _DIGITS_BEFORE.search(before)):
@@ -89,7 +94,7 @@ def find_counts(text: str) -> list[Span]:
             parse_count(surface)
         except ValueError:
             continue
-        spans.append(Span(match.start(), match.end(), "COUNT", surface))
+        spans.append(Span(start, match.end(), "COUNT", surface))
     return spans
 
 

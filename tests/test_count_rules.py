@@ -30,6 +30,10 @@ NNBSP = "\u202f"
     ("les assaillants, deux ou trois selon", ["deux ou trois"]),
     ("au moins 400 000 habitants de Kobané privés d'eau", ["au moins 400 000"]),
     ("au moins un soldat tué", ["au moins un"]),
+    # a unit is a whole word ("mai" is no "maisons"); "entre" without its "et" bounds nothing
+    ("une dizaine de maisons incendiées", ["une dizaine"]),
+    ("au moins six journalistes", ["au moins six"]),
+    ("entre une quarantaine de mouvements armés", ["une quarantaine"]),
 ])
 def test_spec_examples_are_counts(text, expected):
     spans = find_counts(text)
@@ -48,7 +52,7 @@ def test_spec_examples_are_counts(text, expected):
     "une ville de 150 000 habitants", "5 millions de dollars", "à une quinzaine de kilomètres",
     "les deux camps", "des deux côtés", "entre 2014 et 2016", "\n62. Le Groupe a inspecté",
     "au cours des trois derniers mois", "un immeuble de neuf étages", "trois fois plus",
-    "un sac abandonné près d'un banc", "jusqu'à une heure",
+    "un sac abandonné près d'un banc", "jusqu'à une heure", "le 3 mai 2024", "pendant six jours",
 ])
 def test_spec_non_counts_are_not_found(text):
     assert find_counts(text) == []
