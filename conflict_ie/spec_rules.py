@@ -90,6 +90,15 @@ def one_word_entities(tokens: TokenizedText, tags: Sequence[str | None]) -> Iter
             yield label, words[first], tokens.word(words[first])
 
 
+def entities_of(tokens: TokenizedText, tags: Sequence[str | None], label: str
+                ) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+    """The tagged words, and (first, last, start, end) of each ``label`` entity: its word positions
+    [first, last) among those words and its character offsets [start, end)."""
+    words = tagged_words(tokens, tags)
+    return words, [(first, last, tokens.offsets[words[first]][0], tokens.word_end(words[last - 1]))
+                   for kind, first, last in entity_runs([tags[i] for i in words]) if kind == label]
+
+
 def entity_runs(tags: Sequence[str | None]) -> list[tuple[str, int, int]]:
     """(label, first, last) of each entity in a word tag sequence, read as seqeval's default mode."""
     runs: list[tuple[str, int, int]] = []
@@ -235,13 +244,9 @@ def places_after_locatives(tokens: TokenizedText, tags: Sequence[str | None], na
     ``names``: spans spaCy reads as persons or organisations; after "à" or a place noun, an
     ACTOR that overlaps one stays.
     """
-    words = tagged_words(tokens, tags)
-    word_tags = [tags[i] for i in words]
+    words, entities = entities_of(tokens, tags, "ACTOR")
     merged = list(tags)
-    for label, first, last in entity_runs(word_tags):
-        if label != "ACTOR":
-            continue
-        start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
+    for first, last, start, end in entities:
         before = tokens.text[max(0, start - 40):start]
         if not SURELY_PLACE_BEFORE.search(before):
             if not LIKELY_PLACE_BEFORE.search(before):
@@ -321,13 +326,10 @@ def places_in_datelines(tokens: TokenizedText, tags: Sequence[str | None], names
     are organisations and persons, which ``names`` from spaCy keep: "Amnesty International,
     novembre 2023"), and a name inside a breadcrumb 47 times in 48.
     """
-    words = tagged_words(tokens, tags)
+    words, entities = entities_of(tokens, tags, "ACTOR")
     merged = list(tags)
     text = tokens.text
-    for label, first, last in entity_runs([tags[i] for i in words]):
-        if label != "ACTOR":
-            continue
-        start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
+    for first, last, start, end in entities:
         crumb = CRUMB_BEFORE.search(text[max(0, start - 5):start]) and CRUMB_AFTER.match(text, end)
         dated = DATE_AFTER.match(text, end) and not overlaps_person_or_organisation(names, start, end)
         if crumb or dated:
@@ -370,12 +372,9 @@ def actors_as_agents(tokens: TokenizedText, tags: Sequence[str | None]) -> list[
     In the training split, a name after "par" is an ACTOR 96% of the time, after "selon"
     always, and a name followed by an active verb (not inside "habitants de X ont fui") 94%.
     """
-    words = tagged_words(tokens, tags)
+    words, entities = entities_of(tokens, tags, "LOCATION")
     merged = list(tags)
-    for label, first, last in entity_runs([tags[i] for i in words]):
-        if label != "LOCATION":
-            continue
-        start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
+    for first, last, start, end in entities:
         before, after = tokens.text[max(0, start - 60):start], tokens.text[end:end + 30]
         if AGENT_BEFORE.search(before) or RECIPIENT_BEFORE.search(before) or \
                 (ACTIVE_VERB_AFTER.match(after) and not PREPOSITION_BEFORE.search(before)):
@@ -398,16 +397,11 @@ def names_as_actors(tokens: TokenizedText, tags: Sequence[str | None], names: Se
     such as "de", "à" or "et" stands before it; a word in capitals is left alone (datelines:
     "PESHAWAR").
     """
-    words = tagged_words(tokens, tags)
+    words, entities = entities_of(tokens, tags, "LOCATION")
     merged = list(tags)
-    if not names:
-        return merged
     extents = {(name.start, name.end): name for name in names
                if name.label == "ORG" or (name.label == "PER" and len(name.text.split()) > 1)}
-    for label, first, last in entity_runs([tags[i] for i in words]):
-        if label != "LOCATION":
-            continue
-        start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
+    for first, last, start, end in entities:
         name = extents.get((start, end))
         if name is None or (name.text.isupper() and len(name.text) > 5):
             continue
@@ -646,12 +640,9 @@ GENERIC_PHRASES = frozenset({"forces de sécurité", "forces de l'ordre", "force
 
 def drop_titles_and_generic_phrases(tokens: TokenizedText, tags: Sequence[str | None]) -> list[str | None]:
     """Word tags without ACTORs that are part of a person's title or a generic phrase."""
-    words = tagged_words(tokens, tags)
+    words, entities = entities_of(tokens, tags, "ACTOR")
     merged = list(tags)
-    for label, first, last in entity_runs([tags[i] for i in words]):
-        if label != "ACTOR":
-            continue
-        start, end = tokens.offsets[words[first]][0], tokens.word_end(words[last - 1])
+    for first, last, start, end in entities:
         text = tokens.text[start:end]
         if text in GENERIC_PHRASES or (text.lower().startswith(("état", "etat")) and
                                        TITLE_BEFORE.search(tokens.text[max(0, start - 15):start])):
