@@ -257,15 +257,6 @@ def places_after_locatives(tokens: TokenizedText, tags: Sequence[str | None], na
     return merged
 
 
-ACTOR_BEFORE = (
-    "général", "président", "ministre", "gouverneur", "colonel", "lieutenant-colonel", "lieutenant-général",
-    "contre-amiral", "maréchal", "chef", "chercheur", "correspondant", "analyste", "pilote", "agence", "chaîne",
-    "brigade", "groupe", "gang", "faction", "division", "compagnie", "force", "coalition", "propagande", "avec",
-    "accuse", "accusé", "déclaré", "annoncé", "indiqué", "résume", "raconte", "explique", "soupire", "souligne",
-    "estime", "dit", "observe", "déclare", "témoigne", "rappelle")
-"""Words right before a name that, in the training split, make it an ACTOR in every case with support
-(mined from the words before annotated places and actors): a title ("général" 63/63, "gouverneur" 21/21),
-a group noun ("brigade Danab"), a speech verb with its subject after it ("raconte Yonas" 14/14)."""
 PLACE_BEFORE_UNTAGGED = re.compile(r"(?:^|[\s(«\"'’])(?:à|À|près de|Près de|près d['’]|Près d['’]|vers|Vers|"
                                    r"depuis|Depuis)\s*$")
 """Prepositions after which a capitalised word is a place whatever the network says: in the training
@@ -337,6 +328,15 @@ def places_in_datelines(tokens: TokenizedText, tags: Sequence[str | None], names
     return merged
 
 
+ACTOR_BEFORE = (
+    "général", "président", "ministre", "gouverneur", "colonel", "lieutenant-colonel", "lieutenant-général",
+    "contre-amiral", "maréchal", "chef", "chercheur", "correspondant", "analyste", "pilote", "agence", "chaîne",
+    "brigade", "groupe", "gang", "faction", "division", "compagnie", "force", "coalition", "propagande", "avec",
+    "accuse", "accusé", "déclaré", "annoncé", "indiqué", "résume", "raconte", "explique", "soupire", "souligne",
+    "estime", "dit", "observe", "déclare", "témoigne", "rappelle")
+"""Words right before a name that, in the training split, make it an ACTOR in every case with support
+(mined from the words before annotated places and actors): a title ("général" 63/63, "gouverneur" 21/21),
+a group noun ("brigade Danab"), a speech verb with its subject after it ("raconte Yonas" 14/14)."""
 AGENT_BEFORE = re.compile(r"\b(?:par|Par|selon|Selon)\s+(?:l['’]|la\s+|le\s+|les\s+)?$|"
                           rf"\b(?:{'|'.join(ACTOR_BEFORE)})\s+(?:«\s*)?$")
 """Text before a name that makes it the agent: "bombardé par le Pakistan", "selon Kiev", "le colonel
