@@ -131,6 +131,15 @@ def shared_name_finder(source: str) -> NameFinder:
     return NameFinder(source)
 
 
+def word_extent(starts: Sequence[int], ends: Sequence[int], name: Span) -> tuple[int, int] | None:
+    """A name as a range [first, last) of word positions (words' character ``starts`` and ``ends``),
+    or None when its edges fall inside a word."""
+    first, last = bisect.bisect_left(starts, name.start), bisect.bisect_left(starts, name.end)
+    if first < last and starts[first] == name.start and ends[last - 1] == name.end:
+        return first, last
+    return None
+
+
 def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span],
                   labels: Sequence[str] = SNAPPED_LABELS) -> list[str | None]:
     """Word tags in which each entity that overlaps exactly one name takes that name's words.
@@ -146,12 +155,7 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
         return list(tags)
     starts = [tokens.offsets[i][0] for i in words]
     ends = [tokens.word_end(i) for i in words]
-    # each name as a range of word positions [first, last), when its edges fall on word edges
-    extents = []
-    for name in names:
-        first, last = bisect.bisect_left(starts, name.start), bisect.bisect_left(starts, name.end)
-        if first < last and starts[first] == name.start and ends[last - 1] == name.end:
-            extents.append((first, last))
+    extents = [extent for extent in (word_extent(starts, ends, name) for name in names) if extent]
     entities = entity_runs([tags[i] for i in words])  # (label, first, last) over word positions
     gathered: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
     merged = list(tags)
@@ -182,7 +186,6 @@ def snap_to_names(tokens: TokenizedText, tags: Sequence[str | None], names: Sequ
     return merged
 
 
-
 def grow_to_places(tokens: TokenizedText, tags: Sequence[str | None], names: Sequence[Span]) -> list[str | None]:
     """Word tags in which a LOCATION cut inside a place name spaCy knows grows to the whole name.
 
@@ -201,9 +204,10 @@ def grow_to_places(tokens: TokenizedText, tags: Sequence[str | None], names: Seq
         for name in names:
             if name.label != "LOC" or not (name.start <= starts[first] and ends[last - 1] <= name.end):
                 continue
-            a, b = bisect.bisect_left(starts, name.start), bisect.bisect_left(starts, name.end)
-            if a >= b or starts[a] != name.start or ends[b - 1] != name.end or (a, b) == (first, last):
+            extent = word_extent(starts, ends, name)
+            if extent is None or extent == (first, last):
                 continue
+            a, b = extent
             added = [k for k in range(a, b) if not first <= k < last]
             if all(tags[words[k]] == OUTSIDE and tokens.word(words[k])[:1].isupper() for k in added):
                 retag(merged, words, a, b, "LOCATION")
